@@ -1,0 +1,46 @@
+# Vitrina: `make run` sets up and starts the demo; `make test` runs every check.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WEB_WORKERS ?= 1
+
+.PHONY: run test setup serve messages install install-test clean
+
+$(VENV)/.run-installed: requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.run-installed requirements-test.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.lock
+	touch $@
+
+install: $(VENV)/.run-installed
+install-test: $(VENV)/.test-installed
+
+# Everything `run` needs before serving; safe to repeat (keeps existing data).
+setup: install
+	$(PY) manage.py compile_translations -v0
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py seed_demo
+
+serve:
+	@echo "Vitrina is at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	$(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WEB_WORKERS) \
+		--blocking-threads 4 --log-level warning vitrina.wsgi:application
+
+run: setup serve
+
+test: install-test
+	bash scripts/test.sh
+
+# Refresh the .po catalogs after changing strings (needs GNU gettext, for developers only).
+messages: install
+	cd vitrina && ../$(PY) ../manage.py makemessages -l ru -l bn --no-obsolete --no-location
+	$(PY) manage.py compile_translations
+
+clean:
+	rm -rf $(VENV) staticfiles var/test*.sqlite3*

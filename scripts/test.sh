@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The whole suite on SQLite, then again on PostgreSQL + Redis. On CI (CI=true)
+# the PostgreSQL + Redis run is required; elsewhere it runs when they answer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+PG_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/vitrina}
+REDIS_TEST_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}
+
+# Browser tests drive Debian's Chromium; never a downloaded browser.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing Debian's chromium for the browser tests..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2
+    exit 1
+  fi
+fi
+
+$PY manage.py compile_translations -v0
+$PY manage.py makemigrations --check --dry-run -v0 || { echo "Models changed without a migration." >&2; exit 1; }
+
+start=$(date +%s)
+echo "== SQLite (embedded default) =="
+env -u DATABASE_URL -u REDIS_URL $PY -m pytest "$@"
+
+reachable() {
+  $PY - "$PG_URL" "$REDIS_TEST_URL" <<'PYEOF'
+import sys
+import psycopg, redis
+try:
+    psycopg.connect(sys.argv[1].replace("/vitrina", "/postgres"), connect_timeout=3).close()
+    redis.Redis.from_url(sys.argv[2], socket_connect_timeout=3).ping()
+except Exception as exc:
+    print(f"not reachable: {exc}", file=sys.stderr)
+    sys.exit(1)
+PYEOF
+}
+
+if reachable; then
+  echo "== PostgreSQL + Redis =="
+  DATABASE_URL=$PG_URL REDIS_URL=$REDIS_TEST_URL $PY -m pytest "$@"
+elif [ "${CI:-}" = "true" ]; then
+  echo "CI: PostgreSQL at 127.0.0.1:5432 and Redis at 127.0.0.1:6379 are required." >&2
+  exit 1
+else
+  echo "PostgreSQL or Redis not reachable here: the PostgreSQL + Redis run was not done."
+fi
+echo "Suite time: $(( $(date +%s) - start )) s"

@@ -1,0 +1,105 @@
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from vitrina.accounts import services as account_services
+from vitrina.social.services import account_update
+
+PASSWORD = "long enough passphrase 42"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    # Argon2 is the production hasher (a test checks it); MD5 keeps hundreds of sign-ups fast.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username, *, password=PASSWORD, account_type="personal", private=False, **fields):
+        user = account_services.user_signup(
+            username=username, email=f"{username}@example.com", password=password, account_type=account_type,
+            display_name=fields.pop("display_name", ""),
+        )
+        if private or fields:
+            user = account_update(user=user, data={"is_private": private, **fields})
+        return user
+
+    return make
+
+
+class ApiClient:
+    """The test client speaking JSON to /api/vitrina/v1 with an optional bearer token."""
+
+    base = "/api/vitrina/v1"
+
+    def __init__(self, token=None):
+        self.client = Client()
+        self.token = token
+
+    def _headers(self, headers):
+        headers = dict(headers or {})
+        if self.token:
+            headers.setdefault("Authorization", f"Bearer {self.token}")
+        return headers
+
+    def get(self, path, data=None, headers=None):
+        return self.client.get(self.base + path, data, headers=self._headers(headers))
+
+    def post(self, path, data=None, headers=None):
+        return self.client.post(self.base + path, data or {}, content_type="application/json",
+                                headers=self._headers(headers))
+
+    def patch(self, path, data=None, headers=None):
+        return self.client.patch(self.base + path, data or {}, content_type="application/json",
+                                 headers=self._headers(headers))
+
+    def delete(self, path, headers=None):
+        return self.client.delete(self.base + path, headers=self._headers(headers))
+
+    def upload(self, path, files, headers=None):
+        return self.client.post(self.base + path, files, headers=self._headers(headers))
+
+
+@pytest.fixture
+def api(db):
+    """api() is anonymous; api(user) carries a fresh token for that user."""
+
+    def make(user=None):
+        return ApiClient(account_services.token_issue(user=user) if user else None)
+
+    return make
+
+
+@pytest.fixture
+def page_client(db):
+    """page_client(user) is a browser-like client logged in as user (anonymous without one)."""
+
+    def make(user=None):
+        client = Client()
+        if user:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+def assert_error(response, status, code=None, field=None):
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) == {"error"}
+    assert {"code", "message", "fields"} <= set(body["error"])
+    assert body["error"]["message"]
+    if code:
+        assert body["error"]["code"] == code
+    if field:
+        assert field in body["error"]["fields"], body
+    return body["error"]

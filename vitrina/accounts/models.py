@@ -1,0 +1,143 @@
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from vitrina.accounts.validators import validate_phone, validate_username
+
+
+class AccountType(models.TextChoices):
+    PERSONAL = "personal", _("Personal")
+    CREATOR = "creator", _("Creator")
+    BUSINESS = "business", _("Business")
+
+
+class BusinessCategory(models.TextChoices):
+    CLOTHING = "clothing", _("Clothing and fashion")
+    BEAUTY = "beauty", _("Beauty and cosmetics")
+    JEWELRY = "jewelry", _("Jewelry and accessories")
+    HOME = "home", _("Home and garden")
+    FOOD = "food", _("Food and drink")
+    RESTAURANT = "restaurant", _("Restaurant and café")
+    ELECTRONICS = "electronics", _("Electronics")
+    HANDMADE = "handmade", _("Handmade and crafts")
+    ART = "art", _("Art and photography")
+    BOOKS = "books", _("Books and stationery")
+    SPORTS = "sports", _("Sports and outdoors")
+    KIDS = "kids", _("Kids and toys")
+    HEALTH = "health", _("Health and wellness")
+    SERVICES = "services", _("Local services")
+    TRAVEL = "travel", _("Travel and hospitality")
+    OTHER = "other", _("Other")
+
+
+class UserQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def visible_to(self, viewer):
+        """Accounts the viewer may see in lists and search: active, no block either way."""
+        qs = self.active()
+        if viewer is None or not viewer.is_authenticated:
+            return qs
+        blocks = Block.objects.filter(
+            Q(blocker=viewer, blocked=OuterRef("pk")) | Q(blocker=OuterRef("pk"), blocked=viewer)
+        )
+        return qs.exclude(Exists(blocks))
+
+
+class VitrinaUserManager(UserManager.from_queryset(UserQuerySet)):
+    def get_by_natural_key(self, username):
+        return self.get(username=(username or "").lower())
+
+
+class User(AbstractUser):
+    username = models.CharField(
+        _("username"), max_length=30, unique=True, validators=[validate_username],
+        help_text=_("Up to 30 letters, numbers, periods and underscores."),
+    )
+    email = models.EmailField(_("email address"))
+    # AbstractUser's first/last name do not fit names in every script; display_name does.
+    first_name = None
+    last_name = None
+    display_name = models.CharField(_("name"), max_length=64, blank=True)
+    bio = models.CharField(_("bio"), max_length=150, blank=True)
+    website = models.URLField(_("website"), max_length=200, blank=True)
+    avatar = models.CharField(max_length=255, blank=True, help_text="Storage name of the avatar file.")
+    account_type = models.CharField(
+        _("account type"), max_length=16, choices=AccountType.choices, default=AccountType.PERSONAL
+    )
+    is_private = models.BooleanField(_("private account"), default=False)
+    category = models.CharField(_("category"), max_length=32, choices=BusinessCategory.choices, blank=True)
+    city = models.CharField(_("city"), max_length=80, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=24, blank=True, validators=[validate_phone])
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
+    # Denormalised counters, changed only by the follow services with F() updates
+    # in the same transaction as the row they count.
+    followers_count = models.PositiveIntegerField(default=0)
+    following_count = models.PositiveIntegerField(default=0)
+    posts_count = models.PositiveIntegerField(default=0)
+
+    objects = VitrinaUserManager()
+
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.username
+
+    def get_absolute_url(self) -> str:
+        return reverse("social:profile", args=[self.username])
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_business(self) -> bool:
+        return self.account_type == AccountType.BUSINESS
+
+    @property
+    def is_professional(self) -> bool:
+        return self.account_type in (AccountType.CREATOR, AccountType.BUSINESS)
+
+
+class Block(models.Model):
+    blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_received")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["blocker", "blocked"], name="block_unique")]
+
+
+def blocked_between(a, b) -> bool:
+    return Block.objects.filter(Q(blocker=a, blocked=b) | Q(blocker=b, blocked=a)).exists()
+
+
+class ApiToken(models.Model):
+    """A bearer token. Only its SHA-256 is stored; the token itself is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @staticmethod
+    def new_key() -> str:
+        return "vt_" + secrets.token_urlsafe(32)

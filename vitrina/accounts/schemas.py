@@ -1,0 +1,89 @@
+from ninja import Schema
+
+from vitrina.media.images import url_of
+
+
+class AccountSummary(Schema):
+    username: str
+    display_name: str
+    avatar_url: str
+    account_type: str
+    is_private: bool
+
+    @staticmethod
+    def resolve_avatar_url(obj):
+        return url_of(obj.avatar)
+
+
+class AccountOut(AccountSummary):
+    bio: str
+    website: str
+    category: str
+    city: str
+    contact_email: str
+    contact_phone: str
+    followers_count: int
+    following_count: int
+    posts_count: int
+
+    # Business contact fields are public only for business accounts.
+    @staticmethod
+    def resolve_category(obj):
+        return obj.category if obj.is_business else ""
+
+    @staticmethod
+    def resolve_contact_email(obj):
+        return obj.contact_email if obj.is_business else ""
+
+    @staticmethod
+    def resolve_contact_phone(obj):
+        return obj.contact_phone if obj.is_business else ""
+
+
+class MeOut(AccountOut):
+    email: str
+
+
+class AccountList(Schema):
+    items: list[AccountSummary]
+    next_cursor: str | None
+
+
+class SignupIn(Schema):
+    username: str
+    email: str
+    password: str
+    account_type: str = "personal"
+    display_name: str = ""
+
+
+class SignupOut(Schema):
+    token: str
+    account: MeOut
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class MePatch(Schema):
+    display_name: str | None = None
+    bio: str | None = None
+    website: str | None = None
+    email: str | None = None
+    account_type: str | None = None
+    is_private: bool | None = None
+    category: str | None = None
+    city: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+
+
+class PasswordIn(Schema):
+    old_password: str
+    new_password: str

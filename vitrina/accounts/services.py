@@ -1,0 +1,210 @@
+"""Writes for accounts: sign-up, credentials, profile fields, avatar, suspension.
+
+Follows, blocks and privacy live in vitrina.social.services, which builds on these.
+"""
+
+import unicodedata
+from functools import partial
+
+from django.conf import settings
+from django.contrib.auth import authenticate, password_validation
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vitrina.accounts.models import AccountType, ApiToken, BusinessCategory, User
+from vitrina.accounts.validators import normalize_username, validate_username
+from vitrina.core import throttle
+from vitrina.core.errors import InvalidInput, Throttled, Unauthenticated, invalid_from_django
+from vitrina.media import images
+
+PROFILE_FIELDS = (
+    "display_name", "bio", "website", "email", "account_type",
+    "category", "city", "contact_email", "contact_phone",
+)
+BUSINESS_FIELDS = ("category", "contact_email", "contact_phone")
+
+
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    """Strip control characters (keeping newlines where allowed) and outer space."""
+    value = unicodedata.normalize("NFC", value or "")
+    kept = [
+        ch for ch in value
+        if (multiline and ch == "\n") or unicodedata.category(ch) not in ("Cc", "Cs")
+    ]
+    return "".join(kept).strip()
+
+
+def user_signup(
+    *, username: str, email: str, password: str, account_type: str = AccountType.PERSONAL,
+    display_name: str = "",
+) -> User:
+    username = normalize_username(username)
+    email = (email or "").strip()
+    errors: dict[str, list] = {}
+    try:
+        validate_username(username)
+    except ValidationError as exc:
+        errors["username"] = list(exc.messages)
+    else:
+        if User.objects.filter(username=username).exists():
+            errors["username"] = [_("A user with that username already exists.")]
+    try:
+        EmailValidator()(email)
+    except ValidationError:
+        errors["email"] = [_("Enter a valid email address.")]
+    if account_type not in AccountType.values:
+        errors["account_type"] = [_("Choose personal, creator or business.")]
+    display_name = clean_text(display_name)
+    if len(display_name) > 64:
+        errors["display_name"] = [_("Names can have at most 64 characters.")]
+    candidate = User(username=username, email=email, display_name=display_name)
+    try:
+        password_validation.validate_password(password or "", user=candidate)
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
+
+    user = User(username=username, email=email, display_name=display_name, account_type=account_type)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Lost a race with another sign-up for the same name.
+        raise InvalidInput(
+            _("A user with that username already exists."),
+            fields={"username": [_("A user with that username already exists.")]},
+        ) from None
+    return user
+
+
+def _throttle_idents(username: str, ip: str) -> tuple[list[str], list[str]]:
+    return [f"user:{normalize_username(username)}"], [f"ip:{ip}"]
+
+
+def login_check(*, username: str, password: str, ip: str) -> User:
+    """The account for these credentials, or an error; counts failures per account and per IP.
+
+    Over LOGIN_THROTTLE_LIMIT failures in LOGIN_THROTTLE_WINDOW seconds, for the
+    account or the address, every attempt is refused with 429 until the window ends,
+    even with the right password, so guessing cannot continue.
+    """
+    account_keys, ip_keys = _throttle_idents(username, ip)
+    keys = account_keys + ip_keys
+    limit, window = settings.LOGIN_THROTTLE_LIMIT, settings.LOGIN_THROTTLE_WINDOW
+    wait = throttle.seconds_blocked("login", keys, limit=limit, window=window)
+    if wait:
+        raise Throttled(_("Too many failed log-in attempts. Try again later."), retry_after=wait)
+    user = authenticate(username=normalize_username(username), password=password or "")
+    if user is None:
+        throttle.record_failure("login", keys, window=window)
+        raise Unauthenticated(_("Incorrect username or password."), code="invalid_credentials")
+    throttle.reset("login", account_keys)
+    return user
+
+
+def token_issue(*, user: User, name: str = "") -> str:
+    key = ApiToken.new_key()
+    ApiToken.objects.create(user=user, key_hash=ApiToken.hash(key), name=name[:64])
+    return key
+
+
+def token_revoke_all(*, user: User) -> None:
+    ApiToken.objects.filter(user=user).delete()
+
+
+def profile_update(*, user: User, data: dict) -> User:
+    """Change profile fields given in `data` (missing keys stay as they are).
+
+    The caller holds a row lock on `user` (see vitrina.social.services.account_update).
+    """
+    unknown = set(data) - set(PROFILE_FIELDS)
+    if unknown:
+        raise InvalidInput(_("Unknown field."), fields={name: [_("Unknown field.")] for name in sorted(unknown)})
+    changes = {}
+    for name, value in data.items():
+        value = "" if value is None else str(value)
+        changes[name] = clean_text(value, multiline=(name == "bio"))
+    errors: dict[str, list] = {}
+    new_type = changes.get("account_type", user.account_type)
+    if new_type not in AccountType.values:
+        errors["account_type"] = [_("Choose personal, creator or business.")]
+    if "category" in changes and changes["category"] and changes["category"] not in BusinessCategory.values:
+        errors["category"] = [_("Choose a category from the list.")]
+    if new_type != AccountType.BUSINESS:
+        for name in BUSINESS_FIELDS:
+            if changes.get(name):
+                errors[name] = [_("Only business accounts have this field.")]
+    if "email" in changes and not changes["email"]:
+        errors["email"] = [_("Enter a valid email address.")]
+    if errors:
+        raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
+
+    for name, value in changes.items():
+        setattr(user, name, value)
+    try:
+        user.full_clean(exclude=["password", "username", "avatar", "last_login", "date_joined"])
+    except ValidationError as exc:
+        raise invalid_from_django(exc) from None
+    if changes:
+        user.save(update_fields=list(changes))
+    return user
+
+
+def password_change(*, user: User, old_password: str, new_password: str) -> None:
+    if not user.check_password(old_password or ""):
+        raise InvalidInput(
+            _("Your old password was entered incorrectly."),
+            fields={"old_password": [_("Your old password was entered incorrectly.")]},
+        )
+    try:
+        password_validation.validate_password(new_password or "", user=user)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], fields={"new_password": list(exc.messages)}) from None
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+
+
+def avatar_set(*, user: User, upload) -> User:
+    content = images.render_avatar(upload)
+    name = images.store(content, folder="avatars", extension="jpg")
+    old = user.avatar
+    try:
+        with transaction.atomic():
+            User.objects.filter(pk=user.pk).update(avatar=name)
+    except DatabaseError:
+        images.delete_quietly(name)
+        raise
+    user.avatar = name
+    if old:
+        transaction.on_commit(partial(images.delete_quietly, old))
+    return user
+
+
+def avatar_remove(*, user: User) -> User:
+    old = user.avatar
+    User.objects.filter(pk=user.pk).update(avatar="")
+    user.avatar = ""
+    if old:
+        transaction.on_commit(partial(images.delete_quietly, old))
+    return user
+
+
+def user_suspend(*, user: User) -> None:
+    """Suspended accounts cannot log in, lose their tokens and are invisible everywhere.
+
+    Open sessions need no clean-up: the auth backend refuses inactive users on
+    every request, so they read as anonymous from the next request on.
+    """
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_active=False, suspended_at=timezone.now())
+        ApiToken.objects.filter(user=user).delete()
+    user.is_active = False
+
+
+def user_unsuspend(*, user: User) -> None:
+    User.objects.filter(pk=user.pk).update(is_active=True, suspended_at=None)

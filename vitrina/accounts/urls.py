@@ -1,0 +1,13 @@
+from django.urls import path
+
+from vitrina.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("signup/", views.signup, name="signup"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("password/", views.password_change, name="password"),
+    path("avatar/", views.avatar, name="avatar"),
+]

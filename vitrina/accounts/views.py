@@ -1,0 +1,106 @@
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vitrina.accounts import services
+from vitrina.accounts.forms import AvatarForm, LoginForm, PasswordForm, SignupForm
+from vitrina.core.errors import ServiceError, Throttled
+from vitrina.core.forms import add_service_error
+from vitrina.core.http import client_ip
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("web:home")
+    form = SignupForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_signup(**form.cleaned_data)
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome to Vitrina! Add a photo and a bio so friends can find you."))
+            return redirect("social:edit")
+    if request.method == "POST":
+        status = 422
+    return render(request, "accounts/signup.html", {"form": form}, status=status)
+
+
+def login_view(request):
+    if request.user.is_authenticated:
+        return redirect("web:home")
+    form = LoginForm(request.POST or None)
+    status = 200
+    retry_after = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.login_check(ip=client_ip(request), **form.cleaned_data)
+        except Throttled as exc:
+            add_service_error(form, exc)
+            status, retry_after = 429, exc.retry_after
+        except ServiceError as exc:
+            add_service_error(form, exc)
+            status = 401
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            target = request.GET.get("next", "")
+            if target.startswith("/") and not target.startswith("//"):
+                return redirect(target)
+            return redirect("web:home")
+    elif request.method == "POST":
+        status = 422
+    response = render(request, "accounts/login.html", {"form": form}, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("accounts:login")
+
+
+@login_required
+def password_change(request):
+    form = PasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(
+                user=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password has been changed."))
+            return redirect("social:edit")
+    status = 422 if request.method == "POST" else 200
+    return render(request, "accounts/password.html", {"form": form}, status=status)
+
+
+@login_required
+@require_POST
+def avatar(request):
+    form = AvatarForm(request.POST, request.FILES)
+    if request.POST.get("remove"):
+        services.avatar_remove(user=request.user)
+        messages.success(request, _("Profile photo removed."))
+        return redirect("social:edit")
+    if form.is_valid():
+        try:
+            services.avatar_set(user=request.user, upload=form.cleaned_data["image"])
+        except ServiceError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Profile photo updated."))
+    else:
+        messages.error(request, _("Choose a photo to upload."))
+    return redirect("social:edit")

@@ -1,0 +1,18 @@
+"""The native API at /api/vitrina/v1 (paths promised in shared/API.md)."""
+
+from ninja import NinjaAPI
+
+from vitrina.accounts.api import router as accounts_router
+from vitrina.core.api import install_error_handlers
+from vitrina.social.api import router as social_router
+
+api = NinjaAPI(
+    title="Vitrina API",
+    version="1",
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+api.add_router("", accounts_router)
+api.add_router("", social_router)

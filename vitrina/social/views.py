@@ -1,0 +1,146 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vitrina.accounts.forms import AvatarForm, ProfileForm
+from vitrina.core.errors import NotFound, ServiceError
+from vitrina.core.forms import add_service_error
+from vitrina.core.htmx import render_htmx
+from vitrina.social import selectors, services
+
+
+def _profile_or_404(viewer, username):
+    try:
+        return selectors.profile_get(viewer=viewer, username=username)
+    except NotFound:
+        raise Http404 from None
+
+
+def profile(request, username):
+    target = _profile_or_404(request.user, username)
+    rel = selectors.relationship(request.user, target)
+    context = {
+        "profile": target,
+        "rel": rel,
+        "can_see": selectors.can_see_content(request.user, target, rel),
+    }
+    return render(request, "social/profile.html", context)
+
+
+def people(request, username, which):
+    target = _profile_or_404(request.user, username)
+    page_of = selectors.followers_page if which == "followers" else selectors.following_page
+    try:
+        page = page_of(viewer=request.user, target=target, cursor=request.GET.get("cursor"))
+    except NotFound:
+        raise Http404 from None
+    except ServiceError:
+        return redirect(request.path)
+    context = {
+        "profile": target,
+        "which": which,
+        "page": page,
+        "states": selectors.follow_states(request.user, page.items),
+        "own_followers": which == "followers" and request.user == target,
+    }
+    return render_htmx(request, "social/people.html", "social/_people_rows.html", context)
+
+
+def _back(request, fallback):
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else fallback)
+
+
+@login_required
+@require_POST
+def follow(request, username):
+    target = _profile_or_404(request.user, username)
+    try:
+        if request.POST.get("action") == "unfollow":
+            services.follow_delete(follower=request.user, target=target)
+        else:
+            services.follow_create(follower=request.user, target=target)
+    except NotFound:
+        raise Http404 from None
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+    if request.htmx:
+        rel = selectors.relationship(request.user, target)
+        return render(request, "social/_follow_button.html", {"person": target, "rel": rel})
+    return _back(request, target.get_absolute_url())
+
+
+@login_required
+@require_POST
+def block(request, username):
+    target = _profile_or_404(request.user, username)
+    try:
+        if request.POST.get("action") == "unblock":
+            services.block_delete(blocker=request.user, target=target)
+            messages.success(request, _("Unblocked %(name)s.") % {"name": target.username})
+        else:
+            services.block_create(blocker=request.user, target=target)
+            messages.success(request, _("Blocked %(name)s. They can't find your profile or follow you.") % {
+                "name": target.username})
+    except NotFound:
+        raise Http404 from None
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+    return _back(request, "/")
+
+
+@login_required
+@require_POST
+def follower_remove(request, username):
+    follower = _profile_or_404(request.user, username)
+    services.follower_remove(user=request.user, follower=follower)
+    if request.htmx:
+        return render(request, "social/_removed_row.html", {"person": follower})
+    return _back(request, "/")
+
+
+@login_required
+def follow_requests(request):
+    page = selectors.follow_requests_page(user=request.user, cursor=request.GET.get("cursor"))
+    return render(request, "social/requests.html", {"page": page})
+
+
+@login_required
+@require_POST
+def follow_request_answer(request, username):
+    requester = _profile_or_404(request.user, username)
+    approve = request.POST.get("action") == "approve"
+    try:
+        if approve:
+            services.follow_request_approve(target=request.user, requester=requester)
+        else:
+            services.follow_request_deny(target=request.user, requester=requester)
+    except NotFound:
+        raise Http404 from None
+    if request.htmx:
+        return render(request, "social/_request_done.html", {"person": requester, "approved": approve})
+    return redirect("social:requests")
+
+
+@login_required
+def blocked(request):
+    page = selectors.blocked_page(user=request.user, cursor=request.GET.get("cursor"))
+    return render(request, "social/blocked.html", {"page": page})
+
+
+@login_required
+def edit_profile(request):
+    form = ProfileForm.for_user(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_update(user=request.user, data=form.cleaned_data)
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Profile saved."))
+            return redirect("social:profile", username=request.user.username)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "social/edit.html", {"form": form, "avatar_form": AvatarForm()}, status=status)

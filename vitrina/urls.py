@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from vitrina.api import api
+from vitrina.web import views as web_views
+
+handler404 = "vitrina.web.views.not_found"
+handler500 = "vitrina.web.views.server_error"
+
+urlpatterns = [
+    path("api/vitrina/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", web_views.healthz, name="healthz"),
+    path("manifest.webmanifest", web_views.manifest, name="manifest"),
+    path("", include(("vitrina.web.urls", "web"))),
+    path("accounts/", include("vitrina.accounts.urls")),
+]
+if settings.SERVE_MEDIA:
+    # Local media for the one-machine default; a proxy or object storage serves it in production.
+    urlpatterns.append(
+        re_path(r"^media/(?P<path>.+)$", web_views.media, name="media")
+    )
+# Last: /<username>/ catches every remaining single segment.
+urlpatterns.append(path("", include("vitrina.social.urls")))
