@@ -47,19 +47,23 @@ def open_checked(data: bytes) -> Image.Image:
     fmt = sniff_format(data[:16])
     if fmt not in ACCEPTED_FORMATS:
         raise UnsupportedMedia(_("Upload a JPEG, PNG or WebP photo."))
+    too_many_pixels = InvalidInput(
+        _("This image has too many pixels (at most %(mp)s megapixels).")
+        % {"mp": settings.MAX_IMAGE_PIXELS // 1_000_000},
+        code="too_many_pixels",
+    )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=[fmt])
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError, SyntaxError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow's own guard fires on the header alone, above its (higher) limit.
+        raise too_many_pixels from None
+    except (UnidentifiedImageError, OSError, SyntaxError):
         raise InvalidInput(_("This file could not be read as an image."), code="unreadable_image") from None
     width, height = image.size
     if width * height > settings.MAX_IMAGE_PIXELS:
-        raise InvalidInput(
-            _("This image has too many pixels (at most %(mp)s megapixels).")
-            % {"mp": settings.MAX_IMAGE_PIXELS // 1_000_000},
-            code="too_many_pixels",
-        )
+        raise too_many_pixels
     return image
 
 

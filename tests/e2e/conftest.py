@@ -1,0 +1,82 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright's sync API against live_server.
+
+Playwright is never asked to download a browser; the tests use /usr/bin/chromium.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an asyncio loop in this thread, and Django refuses
+# ORM calls (from fixtures such as make_user) while one runs unless told it is safe.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = os.environ.get("VITRINA_E2E_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+OUTPUT_DIR = Path(__file__).resolve().parents[2] / "test-output"
+
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
+        pytest.fail(f"The browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_context(browser, live_server):
+    """new_context(device="phone" | "desktop", locale="en-US") is a fresh browser profile.
+
+    Each context has its own cookies, so two contexts are two people. Every page
+    opened in one is watched: uncaught JavaScript errors and 5xx answers fail the test.
+    """
+    contexts = []
+    problems = []
+
+    def make(device="phone", locale="en-US"):
+        options = PHONE if device == "phone" else DESKTOP
+        context = browser.new_context(base_url=live_server.url, locale=locale, **options)
+        context.set_default_timeout(10_000)
+        context.set_default_navigation_timeout(15_000)
+
+        def watch(page):
+            page.on("pageerror", lambda error: problems.append(f"JavaScript error on {page.url}: {error}"))
+            page.on("response", lambda response: response.status >= 500 and problems.append(
+                f"{response.status} from {response.request.method} {response.url}"))
+
+        context.on("page", watch)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def output_dir():
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+    return OUTPUT_DIR
