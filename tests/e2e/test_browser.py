@@ -3,11 +3,12 @@
 Run alone with: .venv/bin/python -m pytest tests/e2e -q
 """
 
+import io
 import re
 from pathlib import Path
 
 import polib
-import pytest
+from PIL import Image
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
@@ -30,7 +31,7 @@ def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
     form.get_by_label("Password").fill(password)
     form.get_by_role("button", name="Log in").click()
     # The home page greets a signed-in person with their profile in the bottom bar.
-    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page).to_have_url(re.compile(r"^https?://[^/]+/$"))
     expect(page.get_by_test_id("nav-profile")).to_have_attribute("href", f"/{username}/")
 
 
@@ -44,13 +45,23 @@ def expect_loaded_image(image) -> None:
 
 
 def screenshot(page: Page, path: Path) -> None:
+    """A full-page screenshot; on a phone the page must not scroll sideways."""
+    if page.viewport_size["width"] < 600:
+        overflow = page.evaluate("""() => {
+            const width = document.documentElement.clientWidth;
+            return [...document.querySelectorAll("body *")]
+                .filter(el => el.getBoundingClientRect().right > width + 1)
+                .map(el => el.tagName.toLowerCase() + (el.className ? "." + el.className : ""))
+                .slice(0, 5);
+        }""")
+        assert not overflow, f"{page.url} is wider than the phone screen: {overflow}"
     page.screenshot(path=str(path), full_page=True)
     assert path.is_file() and path.stat().st_size > 0, f"screenshot {path} is missing or empty"
 
 
 SCREENSHOTS = (
-    "profile-phone.png", "requested-phone.png", "owner-requests-phone.png", "owner-followers-phone.png",
-    "owner-profile-as-follower-phone.png", "profile-desktop.png",
+    "edit-profile-phone.png", "profile-phone.png", "requested-phone.png", "owner-requests-phone.png",
+    "owner-followers-phone.png", "owner-profile-as-follower-phone.png", "profile-desktop.png",
 )
 
 
@@ -85,6 +96,14 @@ def test_private_follow_request_between_two_phones(new_context, make_user, outpu
     expect(me.get_by_text("Profile photo updated.")).to_be_visible()
     expect(me).to_have_url(re.compile(r"/accounts/edit/$"))
     expect_loaded_image(me.locator(".avatar-edit img.avatar"))
+    # The stored avatar is re-encoded: the photo's GPS position must not be published.
+    avatar_url = me.locator(".avatar-edit img.avatar").get_attribute("src")
+    avatar = me.request.get(avatar_url)
+    assert avatar.ok and avatar.headers["content-type"] == "image/jpeg"
+    with Image.open(io.BytesIO(avatar.body())) as served:
+        assert served.width == served.height, "avatars are square"
+        assert 0x8825 not in served.getexif(), "GPS data reached the served avatar"
+    screenshot(me, output_dir / "edit-profile-phone.png")
 
     # Then the profile fields, in scripts other than Latin.
     profile_form = me.get_by_test_id("profile-form")
@@ -193,7 +212,7 @@ def po_translation(language: str, msgid: str) -> str:
     return entry.msgstr
 
 
-def test_language_from_browser_and_switcher(new_context):
+def test_language_from_browser_and_switcher(new_context, output_dir):
     russian = po_translation("ru", "Log in")
     bengali = po_translation("bn", "Log in")
 
@@ -212,6 +231,7 @@ def test_language_from_browser_and_switcher(new_context):
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
     expect(button).to_have_text(bengali)
     expect(select).to_have_value("bn")
+    screenshot(page, output_dir / "login-bn-phone.png")
 
     # The choice is kept in a cookie and outlives the browser's Accept-Language.
     page.reload()

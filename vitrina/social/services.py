@@ -60,19 +60,27 @@ def _check_can_follow(*, follower: User, target: User) -> None:
         raise Conflict(_("Unblock this account to follow it."), code="blocking")
 
 
+def _lock_pair(a: User, b: User) -> dict[int, User]:
+    """Lock both accounts' rows, in primary-key order, and return them fresh."""
+    rows = User.objects.select_for_update().filter(pk__in=[a.pk, b.pk]).order_by("pk")
+    return {row.pk: row for row in rows}
+
+
 def follow_create(*, follower: User, target: User) -> str:
-    """Follow a public account, or ask to follow a private one. Idempotent."""
+    """Follow a public account, or ask to follow a private one. Idempotent.
+
+    Both rows are locked first, so privacy is read as it is now (not from a stale
+    object) and a parallel switch to private cannot slip a follow past approval.
+    """
     _check_can_follow(follower=follower, target=target)
-    if Follow.objects.filter(follower=follower, target=target).exists():
-        return FollowState.FOLLOWING
-    if target.is_private:
-        try:
-            with transaction.atomic():
-                FollowRequest.objects.get_or_create(requester=follower, target=target)
-        except IntegrityError:
-            pass  # A parallel request created it.
-        return FollowState.REQUESTED
-    _follow_insert(follower=follower, target=target)
+    with transaction.atomic():
+        target = _lock_pair(follower, target)[target.pk]
+        if Follow.objects.filter(follower=follower, target=target).exists():
+            return FollowState.FOLLOWING
+        if target.is_private:
+            FollowRequest.objects.get_or_create(requester=follower, target=target)
+            return FollowState.REQUESTED
+        _follow_insert(follower=follower, target=target)
     return FollowState.FOLLOWING
 
 

@@ -1,0 +1,32 @@
+import pytest
+from django.core.management import call_command
+
+from vitrina.accounts.models import User
+from vitrina.social.models import Follow, FollowRequest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_creates_a_dozen_accounts_once(capsys):
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "vitrina-demo-2026" in out
+    users = User.objects.all()
+    assert users.count() == 12
+    assert {u.account_type for u in users} == {"personal", "creator", "business"}
+    assert all(u.avatar for u in users)
+    assert Follow.objects.count() > 30
+    assert FollowRequest.objects.filter(target__username="ivan.codes").count() == 1
+    for user in users:
+        assert user.followers_count == Follow.objects.filter(target=user).count()
+    follows = Follow.objects.count()
+    User.objects.filter(username="anna.petrova").update(bio="changed by the person")
+    call_command("seed_demo")
+    assert User.objects.count() == 12 and Follow.objects.count() == follows
+    assert User.objects.get(username="anna.petrova").bio == "changed by the person"
+
+
+def test_demo_accounts_can_log_in(client):
+    call_command("seed_demo", verbosity=0)
+    response = client.post("/accounts/login/", {"username": "coffee.corner", "password": "vitrina-demo-2026"})
+    assert response.status_code == 302

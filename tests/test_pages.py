@@ -1,0 +1,131 @@
+import pytest
+from django.test import Client
+
+from vitrina.social import services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_sends_anonymous_visitors_to_log_in(client):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/accounts/signup/", "/explore/", "/shop/"])
+def test_public_pages_render_with_bottom_navigation(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    page = response.content.decode()
+    for target in ['href="/"', 'href="/explore/"', 'href="/create/"', 'href="/shop/"']:
+        assert target in page
+    assert 'name="viewport"' in page and 'rel="manifest"' in page
+
+
+@pytest.mark.parametrize("path", ["/", "/create/", "/accounts/edit/", "/accounts/requests/", "/accounts/blocked/",
+                                  "/accounts/password/"])
+def test_member_pages_render(page_client, make_user, path):
+    assert page_client(make_user("mira")).get(path).status_code == 200
+
+
+def test_profile_page_shows_header_counts_and_business_details(client, make_user):
+    shop = make_user("corner.shop", account_type="business", category="food", city="Kolkata",
+                     display_name="Corner ☕", bio="Fresh every morning", website="https://corner.example",
+                     contact_phone="+91 33 4000 1234")
+    services.follow_create(follower=make_user("fan"), target=shop)
+    page = client.get("/corner.shop/").content.decode()
+    assert 'data-testid="followers-count">1<' in page
+    assert "Corner ☕" in page and "Fresh every morning" in page and "Kolkata" in page
+    assert 'href="https://corner.example"' in page and 'rel="nofollow noopener ugc"' in page
+    assert "Food and drink" in page
+
+
+def test_unknown_profile_is_404_page(client):
+    response = client.get("/nobody-here/")
+    assert response.status_code == 404
+    assert "isn't available" in response.content.decode()
+
+
+def test_unknown_api_path_is_json_404(client):
+    response = client.get("/api/vitrina/v1/nope")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_forms_and_htmx_posts_need_csrf(make_user):
+    mira, _ = make_user("mira"), make_user("omar")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(mira)
+    assert client.post("/omar/follow/", {"action": "follow"}).status_code == 403
+    assert client.post("/omar/follow/", {"action": "follow"}, headers={"HX-Request": "true"}).status_code == 403
+    client.get("/omar/")
+    token = client.cookies["csrftoken"].value
+    response = client.post("/omar/follow/", {"action": "follow"}, headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert response.status_code == 200
+    page = client.get("/omar/").content.decode()
+    assert "hx-headers='{\"X-CSRFToken\":" in page
+
+
+def test_api_with_session_needs_csrf_but_bearer_does_not(make_user):
+    make_user("mira")
+    omar = make_user("omar")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(omar)
+    assert client.get("/api/vitrina/v1/me").json()["username"] == "omar"
+    response = client.post("/api/vitrina/v1/accounts/mira/follow")
+    assert response.status_code in (401, 403)
+    assert "error" in response.json()
+
+
+def test_login_form_is_csrf_protected():
+    client = Client(enforce_csrf_checks=True)
+    assert client.post("/accounts/login/", {"username": "a", "password": "b"}).status_code == 403
+
+
+def test_session_cookie_is_httponly_and_samesite(client, make_user):
+    make_user("mira")
+    response = client.post("/accounts/login/", {"username": "mira", "password": "long enough passphrase 42"})
+    cookie = response.cookies["sessionid"]
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+
+
+@pytest.mark.parametrize("language,text", [("ru", "Войти"), ("bn", "লগ ইন")])
+def test_language_from_accept_language(client, language, text):
+    page = client.get("/accounts/login/", headers={"Accept-Language": language}).content.decode()
+    assert f'lang="{language}"' in page
+    assert text in page
+
+
+def test_language_switcher_remembers_the_choice(client):
+    response = client.post("/i18n/setlang/", {"language": "bn", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    page = client.get("/accounts/login/", headers={"Accept-Language": "ru"}).content.decode()
+    assert 'lang="bn"' in page
+
+
+def test_api_errors_are_translated(client):
+    response = client.post("/api/vitrina/v1/auth/token", {"username": "x", "password": "y"},
+                           content_type="application/json", headers={"Accept-Language": "ru"})
+    assert response.status_code == 401
+    message = response.json()["error"]["message"]
+    assert message != "Incorrect username or password." and message
+
+
+def test_manifest_and_health(client):
+    manifest = client.get("/manifest.webmanifest")
+    assert manifest["Content-Type"] == "application/manifest+json"
+    assert manifest.json()["start_url"] == "/"
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_openapi_lists_the_promised_paths(client):
+    spec = client.get("/api/vitrina/v1/openapi.json").json()
+    for path in ["/api/vitrina/v1/auth/signup", "/api/vitrina/v1/auth/token", "/api/vitrina/v1/me",
+                 "/api/vitrina/v1/me/avatar", "/api/vitrina/v1/accounts/{username}",
+                 "/api/vitrina/v1/accounts/{username}/follow", "/api/vitrina/v1/me/follow-requests",
+                 "/api/vitrina/v1/me/follow-requests/{username}/approve",
+                 "/api/vitrina/v1/me/follow-requests/{username}/deny",
+                 "/api/vitrina/v1/accounts/{username}/block", "/api/vitrina/v1/accounts/{username}/followers",
+                 "/api/vitrina/v1/accounts/{username}/following"]:
+        assert path in spec["paths"], path
+    assert client.get("/api/vitrina/v1/docs").status_code == 200
