@@ -236,8 +236,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- API ------------------------------------------------------------------
 NINJA_PAGINATION_MAX_LIMIT = 100
-# Opt in now to the Django 6 default for scheme-less URLs typed into forms.
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from vitrina.accounts import services
@@ -23,6 +24,7 @@ class VitrinaUserAdmin(UserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "email", "password1", "password2")}),)
     actions = ["suspend", "unsuspend"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.action(description=_("Suspend selected accounts"))
     def suspend(self, request, queryset):
