@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 from tests.conftest import assert_error
 from vitrina.accounts.models import User
@@ -199,3 +200,22 @@ def test_remove_follower_page(page_client, make_user):
     services.follow_create(follower=fan, target=star)
     page_client(star).post("/fan/remove-follower/")
     assert counts("star") == (0, 0)
+
+
+def test_follow_form_works_without_javascript(make_user):
+    fan, _ = make_user("fan"), make_user("star")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(fan)
+    page = client.get("/star/").content.decode()
+    form = page.split('class="follow-form"')[1].split("</form>")[0]
+    token = form.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    response = client.post("/star/follow/", {"csrfmiddlewaretoken": token, "action": "follow", "next": "/star/"})
+    assert response.status_code == 302 and response["Location"] == "/star/"
+    assert Follow.objects.filter(follower=fan).exists()
+
+
+def test_swapped_follow_button_keeps_the_page_to_return_to(page_client, make_user):
+    fan, _ = make_user("fan"), make_user("star")
+    response = page_client(fan).post("/star/follow/", {"action": "follow", "next": "/star/followers/"},
+                                     headers={"HX-Request": "true"})
+    assert 'name="next" value="/star/followers/"' in response.content.decode()

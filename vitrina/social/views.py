@@ -49,9 +49,14 @@ def people(request, username, which):
     return render_htmx(request, "social/people.html", "social/_people_rows.html", context)
 
 
-def _back(request, fallback):
+def _safe_next(request, fallback: str) -> str:
+    """The page the form came from, if it is on this site."""
     target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else fallback)
+    return target if target.startswith("/") and not target.startswith("//") else fallback
+
+
+def _back(request, fallback):
+    return redirect(_safe_next(request, fallback))
 
 
 @login_required
@@ -69,7 +74,8 @@ def follow(request, username):
         messages.error(request, str(exc.message))
     if request.htmx:
         rel = selectors.relationship(request.user, target)
-        return render(request, "social/_follow_button.html", {"person": target, "rel": rel})
+        context = {"person": target, "rel": rel, "next": _safe_next(request, target.get_absolute_url())}
+        return render(request, "social/_follow_button.html", context)
     return _back(request, target.get_absolute_url())
 
 
