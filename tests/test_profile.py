@@ -9,7 +9,7 @@ from tests.conftest import assert_error
 from vitrina.accounts.models import User
 
 pytestmark = pytest.mark.django_db
-DATA = Path(__file__).parent / "data"
+PHOTOS = Path(__file__).parent / "data" / "photos"
 
 
 def stored_files(settings):
@@ -100,9 +100,9 @@ def jpeg_upload(path):
 
 def test_avatar_is_square_upright_and_without_metadata(api, make_user, settings):
     user = make_user("mira")
-    source = Image.open(DATA / "gps_DSCN0010.jpg")
+    source = Image.open(PHOTOS / "gps_DSCN0010.jpg")
     assert source.getexif().get_ifd(0x8825)  # the test photo carries GPS
-    response = api(user).upload("/me/avatar", {"image": jpeg_upload(DATA / "gps_DSCN0010.jpg")})
+    response = api(user).upload("/me/avatar", {"image": jpeg_upload(PHOTOS / "gps_DSCN0010.jpg")})
     assert response.status_code == 200
     url = response.json()["avatar_url"]
     assert url.startswith("/media/avatars/")
@@ -118,9 +118,9 @@ def test_avatar_is_square_upright_and_without_metadata(api, make_user, settings)
 
 def test_avatar_applies_exif_orientation(api, make_user, settings):
     user = make_user("mira")
-    source = Image.open(DATA / "orientation_portrait_6.jpg")
+    source = Image.open(PHOTOS / "orientation_portrait_6.jpg")
     assert source.getexif().get(0x0112) == 6
-    assert api(user).upload("/me/avatar", {"image": jpeg_upload(DATA / "orientation_portrait_6.jpg")}).status_code == 200
+    assert api(user).upload("/me/avatar", {"image": jpeg_upload(PHOTOS / "orientation_portrait_6.jpg")}).status_code == 200
     [stored] = stored_files(settings)
     got = thumbnail(Image.open(stored))
     # Of the four ways the source could be turned, the stored avatar must look most
@@ -145,10 +145,10 @@ def difference(a, b):
 def test_new_avatar_replaces_and_deletes_the_old_file(api, make_user, settings, django_capture_on_commit_callbacks):
     user = make_user("mira")
     me = api(user)
-    me.upload("/me/avatar", {"image": jpeg_upload(DATA / "gps_DSCN0010.jpg")})
+    me.upload("/me/avatar", {"image": jpeg_upload(PHOTOS / "gps_DSCN0010.jpg")})
     [first] = stored_files(settings)
     with django_capture_on_commit_callbacks(execute=True):
-        me.upload("/me/avatar", {"image": jpeg_upload(DATA / "orientation_portrait_6.jpg")})
+        me.upload("/me/avatar", {"image": jpeg_upload(PHOTOS / "orientation_portrait_6.jpg")})
     [second] = stored_files(settings)
     assert first != second
     with django_capture_on_commit_callbacks(execute=True):
@@ -185,13 +185,13 @@ def test_hostile_avatars_are_refused_and_leave_nothing(api, make_user, settings,
 def test_too_large_avatar_is_413(api, make_user, settings):
     settings.MAX_UPLOAD_BYTES = 50_000
     user = make_user("mira")
-    assert_error(api(user).upload("/me/avatar", {"image": jpeg_upload(DATA / "gps_DSCN0010.jpg")}), 413, "too_large")
+    assert_error(api(user).upload("/me/avatar", {"image": jpeg_upload(PHOTOS / "gps_DSCN0010.jpg")}), 413, "too_large")
     assert stored_files(settings) == []
 
 
 def test_script_appended_to_jpeg_is_not_stored(api, make_user, settings):
     user = make_user("mira")
-    payload = (DATA / "gps_DSCN0010.jpg").read_bytes() + b"<script>alert('x')</script>"
+    payload = (PHOTOS / "gps_DSCN0010.jpg").read_bytes() + b"<script>alert('x')</script>"
     upload = SimpleUploadedFile("x.jpg", payload, content_type="image/jpeg")
     assert api(user).upload("/me/avatar", {"image": upload}).status_code == 200
     [stored] = stored_files(settings)
@@ -225,7 +225,7 @@ def test_avatar_page_upload_refuses_bad_file(client, make_user, settings):
     response = client.post("/accounts/avatar/", {"image": bad}, follow=True)
     assert "JPEG, PNG or WebP" in response.content.decode()
     assert stored_files(settings) == []
-    good = jpeg_upload(DATA / "gps_DSCN0010.jpg")
+    good = jpeg_upload(PHOTOS / "gps_DSCN0010.jpg")
     client.post("/accounts/avatar/", {"image": good})
     user.refresh_from_db()
     assert user.avatar.startswith("avatars/")

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[1] / "data" / "photos"
 LOCALE = Path(__file__).resolve().parents[2] / "vitrina" / "locale"
 
 OWNER = "priya.owner"
