@@ -70,3 +70,18 @@ def test_opposite_follows_and_unfollows_at_once_do_not_deadlock(make_user):
         assert user.followers_count == Follow.objects.filter(target=user).count()
         assert user.following_count == Follow.objects.filter(follower=user).count()
     assert Follow.objects.count() == 8 * 7 - 8
+
+
+def test_thirty_simultaneous_likes_count_exactly(make_user):
+    from tests.posts_helpers import make_post
+    from vitrina.posts import services as post_services
+    from vitrina.posts.models import Like, Post
+
+    author = make_user("author")
+    post = make_post(author, photos=("Nikon_D70.jpg",))
+    fans = [make_user(f"liker{i}") for i in range(30)]
+    jobs = [lambda fan=fan: post_services.like_create(user=fan, post=post) for fan in fans]
+    jobs += [lambda: post_services.like_create(user=fans[0], post=post) for _ in range(5)]
+    run_at_once(jobs)
+    post.refresh_from_db()
+    assert post.like_count == 30 == Like.objects.filter(post=post).count()

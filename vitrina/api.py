@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from vitrina.accounts.api import router as accounts_router
 from vitrina.core.api import install_error_handlers
+from vitrina.posts.api import router as posts_router
 from vitrina.social.api import router as social_router
 
 api = NinjaAPI(
@@ -16,3 +17,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", social_router)
+api.add_router("", posts_router)

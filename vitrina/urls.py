@@ -22,5 +22,9 @@ if settings.SERVE_MEDIA:
     urlpatterns.append(
         re_path(r"^media/(?P<path>.+)$", web_views.media, name="media")
     )
-# Last: /<username>/ catches every remaining single segment.
-urlpatterns.append(path("", include("vitrina.social.urls")))
+urlpatterns += [
+    path("", include("vitrina.posts.urls")),
+    # Last: /<username>/ catches every remaining single segment.
+    path("", include("vitrina.social.urls")),
+    path("<str:username>/", web_views.profile, name="profile"),
+]

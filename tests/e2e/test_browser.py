@@ -49,8 +49,11 @@ def screenshot(page: Page, path: Path) -> None:
     if page.viewport_size["width"] < 600:
         overflow = page.evaluate("""() => {
             const width = document.documentElement.clientWidth;
+            // Slides of a carousel sit off-screen inside their own scroller; that is not page overflow.
+            const clipped = el => { for (let p = el.parentElement; p; p = p.parentElement) {
+                if (["auto", "scroll", "hidden"].includes(getComputedStyle(p).overflowX)) return true; } return false; };
             return [...document.querySelectorAll("body *")]
-                .filter(el => el.getBoundingClientRect().right > width + 1)
+                .filter(el => el.getBoundingClientRect().right > width + 1 && !clipped(el))
                 .map(el => el.tagName.toLowerCase() + (el.className ? "." + el.className : ""))
                 .slice(0, 5);
         }""")

@@ -97,7 +97,7 @@ class User(AbstractUser):
         return self.username
 
     def get_absolute_url(self) -> str:
-        return reverse("social:profile", args=[self.username])
+        return reverse("profile", args=[self.username])
 
     @property
     def name(self) -> str:

@@ -51,11 +51,20 @@ def paginate_desc(queryset, *, cursor: str | None, limit: int | None, key: str =
 
     One query: fetches limit + 1 rows to learn whether another page exists.
     """
+    return _paginate(queryset, cursor=cursor, limit=limit, key=key, descending=True)
+
+
+def paginate_asc(queryset, *, cursor: str | None, limit: int | None, key: str = "id") -> Page:
+    """Oldest first (comments read top to bottom)."""
+    return _paginate(queryset, cursor=cursor, limit=limit, key=key, descending=False)
+
+
+def _paginate(queryset, *, cursor, limit, key, descending) -> Page:
     limit = clamp_limit(limit)
     after = decode_cursor(cursor)
     if after is not None:
-        queryset = queryset.filter(**{f"{key}__lt": after})
-    rows = list(queryset.order_by(f"-{key}")[: limit + 1])
+        queryset = queryset.filter(**{f"{key}__{'lt' if descending else 'gt'}": after})
+    rows = list(queryset.order_by(f"-{key}" if descending else key)[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(getattr(rows[-1], key)) if more and rows else None

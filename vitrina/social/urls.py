@@ -4,14 +4,13 @@ from vitrina.social import views
 
 app_name = "social"
 
-# Mounted at the site root: /<username>/ is the profile, as people expect.
+# Mounted at the site root, after every other page: /<username>/... belongs to accounts.
 account_urls = [
     path("accounts/edit/", views.edit_profile, name="edit"),
     path("accounts/requests/", views.follow_requests, name="requests"),
     path("accounts/blocked/", views.blocked, name="blocked"),
 ]
 profile_urls = [
-    path("<str:username>/", views.profile, name="profile"),
     path("<str:username>/followers/", views.people, {"which": "followers"}, name="followers"),
     path("<str:username>/following/", views.people, {"which": "following"}, name="following"),
     path("<str:username>/follow/", views.follow, name="follow"),

@@ -19,17 +19,6 @@ def _profile_or_404(viewer, username):
         raise Http404 from None
 
 
-def profile(request, username):
-    target = _profile_or_404(request.user, username)
-    rel = selectors.relationship(request.user, target)
-    context = {
-        "profile": target,
-        "rel": rel,
-        "can_see": selectors.can_see_content(request.user, target, rel),
-    }
-    return render(request, "social/profile.html", context)
-
-
 def people(request, username, which):
     target = _profile_or_404(request.user, username)
     page_of = selectors.followers_page if which == "followers" else selectors.following_page
@@ -147,6 +136,6 @@ def edit_profile(request):
             add_service_error(form, exc)
         else:
             messages.success(request, _("Profile saved."))
-            return redirect("social:profile", username=request.user.username)
+            return redirect("profile", username=request.user.username)
     status = 422 if request.method == "POST" else 200
     return render(request, "social/edit.html", {"form": form, "avatar_form": AvatarForm()}, status=status)

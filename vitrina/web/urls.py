@@ -6,5 +6,4 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("explore/", views.explore, name="explore"),
     path("shop/", views.shop, name="shop"),
-    path("create/", views.create, name="create"),
 ]

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
@@ -9,6 +9,34 @@ from django.views.decorators.http import require_GET
 from django.views.static import serve
 
 from vitrina.core.api import error_body
+from vitrina.core.errors import NotFound
+from vitrina.core.htmx import render_htmx
+from vitrina.core.pagination import InvalidCursor
+from vitrina.posts import selectors as post_selectors
+from vitrina.social import selectors as social_selectors
+from vitrina.media import signing
+
+
+PROFILE_PAGE = 24  # eight rows of three
+
+
+def profile(request, username):
+    """The profile page: the header from the follow graph, the grid from posts."""
+    try:
+        target = social_selectors.profile_get(viewer=request.user, username=username)
+    except NotFound:
+        raise Http404 from None
+    rel = social_selectors.relationship(request.user, target)
+    can_see = social_selectors.can_see_content(request.user, target, rel)
+    page = None
+    if can_see:
+        try:
+            page = post_selectors.posts_of(viewer=request.user, author=target, cursor=request.GET.get("cursor"),
+                                           limit=PROFILE_PAGE)
+        except InvalidCursor:
+            return redirect(request.path)
+    context = {"profile": target, "rel": rel, "can_see": can_see, "page": page}
+    return render_htmx(request, "web/profile.html", "posts/_grid_items.html", context)
 
 
 def home(request):
@@ -23,12 +51,6 @@ def explore(request):
 
 def shop(request):
     return render(request, "web/shop.html")
-
-
-def create(request):
-    if not request.user.is_authenticated:
-        return redirect("accounts:login")
-    return render(request, "web/create.html")
 
 
 @require_GET
@@ -59,10 +81,17 @@ def manifest(request):
 
 
 @require_GET
-@cache_control(max_age=31536000, public=True, immutable=True)
 def media(request, path):
-    # Media names are random and never reused, so they can be cached for good.
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    """Local media files; post photos only with a valid, unexpired signature."""
+    if not signing.is_valid(path, request.GET.get("e"), request.GET.get("s")):
+        raise Http404
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    # Names are random and never reused; signed ones are cached only by the browser, until they expire.
+    if path.startswith(signing.PRIVATE_PREFIXES):
+        response["Cache-Control"] = "private, max-age=86400"
+    else:
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 def not_found(request, exception=None):

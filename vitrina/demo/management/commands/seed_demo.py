@@ -14,6 +14,8 @@ from PIL import Image
 
 from vitrina.accounts import services as account_services
 from vitrina.accounts.models import User
+from vitrina.posts import services as post_services
+from vitrina.posts.models import Post
 from vitrina.social import services as social_services
 
 PHOTOS = Path(__file__).resolve().parents[2] / "photos"
@@ -58,6 +60,49 @@ FOLLOWS = {
 }
 
 
+# author, photos (file, crop box), caption, location; captions in English, Russian and Bengali.
+POSTS = [
+    ("coffee.corner", [("coffee.png", (0, 0, 1, 1)), ("coffee.png", (0.2, 0.1, 0.9, 0.9))],
+     "Morning pour-over, single origin from Darjeeling ☕ #coffee #kolkata #specialtycoffee", "Kolkata"),
+    ("coffee.corner", [("coffee.png", (0.1, 0.0, 0.7, 1.0))],
+     "আজকের স্পেশাল: দার্জিলিং পোর-ওভার। দোকানে আসুন! #কলকাতা #coffee", "Kolkata"),
+    ("anna.petrova", [("coffee.png", (0.25, 0.05, 0.85, 0.95))],
+     "Утренний кофе перед работой. @coffee.corner, вы лучшие! #кофе #москва", "Москва"),
+    ("lena.travels", [("hubble_deep_field.jpg", (0, 0, 1, 1)), ("hubble_deep_field.jpg", (0.3, 0.3, 0.8, 0.8)),
+                      ("rocket.jpg", (0, 0, 1, 1))],
+     "Dark-sky reserve, three nights, zero clouds. Swipe for the launch ✨ #astrophotography #travel", "Atacama"),
+    ("orbit.outfitters", [("rocket.jpg", (0.1, 0.0, 0.9, 1.0))],
+     "Новая коллекция: куртки, которые выдержат старт 🚀 #outdoor #москва", "Москва"),
+    ("nebula.prints", [("hubble_deep_field.jpg", (0.1, 0.1, 0.9, 0.6))],
+     "Deep field, printed on cotton rag, 50×70 cm. Ships worldwide. #art #space #prints", "London"),
+    ("chelsea.the.cat", [("chelsea.png", (0, 0, 1, 1)), ("chelsea.png", (0.3, 0.0, 0.9, 1.0))],
+     "Monday mood. Do not disturb 😼 #cats #caturday", ""),
+    ("dhaka.crafts", [("chelsea.png", (0.0, 0.3, 0.6, 1.0))],
+     "হাতে বোনা নকশিকাঁথা, প্রতিটি আলাদা। অর্ডার করতে মেসেজ করুন। #নকশিকাঁথা #ঢাকা #handmade", "ঢাকা"),
+    ("rahim.kolkata", [("rocket.jpg", (0.2, 0.2, 0.8, 0.9))],
+     "শহরের আকাশে আজ সন্ধ্যা 🌆 #কলকাতা #streetphotography", "কলকাতা"),
+    ("nadia.style", [("astronaut.png", (0, 0, 1, 1))],
+     "Suit up. New collab coming with @orbit.outfitters 👩‍🚀 #style #collab", "London"),
+    ("ivan.codes", [("astronaut.png", (0.2, 0.0, 0.8, 0.6))], "Только для друзей 🔒 #private", ""),
+    ("sam.rivera", [("coffee.png", (0.0, 0.2, 0.6, 1.0))], "Post-run coffee with @maria.bakes #running #coffee", ""),
+]
+LIKES = ["anna.petrova", "sam.rivera", "maria.bakes", "rahim.kolkata", "nadia.style", "lena.travels"]
+COMMENTS = [
+    ("maria.bakes", "Looks amazing! 😍"),
+    ("anna.petrova", "Очень красиво!"),
+    ("rahim.kolkata", "অসাধারণ! 👏"),
+]
+
+
+def photo_upload(photo: str, box: tuple) -> SimpleUploadedFile:
+    with Image.open(PHOTOS / photo) as image:
+        w, h = image.size
+        crop = image.convert("RGB").crop((int(box[0] * w), int(box[1] * h), int(box[2] * w), int(box[3] * h)))
+        out = io.BytesIO()
+        crop.save(out, "JPEG", quality=92)
+    return SimpleUploadedFile(f"{Path(photo).stem}.jpg", out.getvalue(), content_type="image/jpeg")
+
+
 def avatar_upload(photo: str, box: tuple) -> SimpleUploadedFile:
     with Image.open(PHOTOS / photo) as image:
         w, h = image.size
@@ -95,9 +140,30 @@ class Command(BaseCommand):
             for username in PRIVATE:
                 social_services.account_update(user=users[username], data={"is_private": True})
             social_services.follow_create(follower=users["sam.rivera"], target=users["ivan.codes"])
+        if created and not Post.objects.filter(author__in=users.values()).exists():
+            self._seed_posts(users)
         if options["verbosity"]:
             self.stdout.write(f"Demo data: {len(created)} account(s) created, {len(users)} in all.")
             self.stdout.write("Log in as any of these with the password " + DEMO_PASSWORD + ":")
             for username, account_type, *_rest in ACCOUNTS:
                 private = " (private)" if username in PRIVATE else ""
                 self.stdout.write(f"  {username:<18} {account_type}{private}")
+
+    def _seed_posts(self, users: dict) -> None:
+        for author, photos, caption, location in POSTS:
+            post = post_services.post_create(
+                author=users[author], uploads=[photo_upload(name, box) for name, box in photos],
+                caption=caption, location=location,
+            )
+            # Only people who may see the post engage with it (the private account's post included).
+            def may_see(username, post=post):
+                return Post.objects.visible_to(users[username]).filter(pk=post.pk).exists()
+
+            for index, liker in enumerate(LIKES):
+                if liker != author and (post.pk + index) % 3 != 0 and may_see(liker):
+                    post_services.like_create(user=users[liker], post=post)
+            for index, (commenter, text) in enumerate(COMMENTS):
+                if commenter != author and (post.pk + index) % 2 == 0 and may_see(commenter):
+                    comment = post_services.comment_create(author=users[commenter], post=post, text=text)
+                    if index == 0:
+                        post_services.comment_create(author=users[author], post=post, text="🙏", reply_to=comment)

@@ -1,0 +1,24 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PostForm(forms.Form):
+    # Counts, sizes and types are checked by the service, so pages and API say the same.
+    caption = forms.CharField(label=_("Caption"), required=False, max_length=10000,
+                              widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2200}))
+    location = forms.CharField(label=_("Location"), required=False, max_length=500)
+
+
+class PostEditForm(forms.Form):
+    caption = forms.CharField(label=_("Caption"), required=False, max_length=10000,
+                              widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2200}))
+    comments_enabled = forms.BooleanField(label=_("Allow comments"), required=False)
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Add a comment…"), max_length=10000)
+    reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -1,0 +1,133 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+
+from vitrina.accounts.models import Block
+from vitrina.social.models import Follow
+
+CAPTION_MAX = 2200
+COMMENT_MAX = 2200
+LOCATION_MAX = 120
+ALT_TEXT_MAX = 300
+
+
+class PostQuerySet(models.QuerySet):
+    def visible_to(self, viewer):
+        """Posts the viewer may see: authors who are active, not blocked either way,
+        and public, followed by the viewer, or the viewer themself."""
+        qs = self.filter(author__is_active=True)
+        if viewer is None or not viewer.is_authenticated:
+            return qs.filter(author__is_private=False)
+        blocked = Block.objects.filter(
+            Q(blocker=viewer, blocked=OuterRef("author_id")) | Q(blocker=OuterRef("author_id"), blocked=viewer)
+        )
+        follows = Follow.objects.filter(follower=viewer, target=OuterRef("author_id"))
+        return qs.exclude(Exists(blocked)).filter(
+            Q(author__is_private=False) | Q(author=viewer) | Exists(follows)
+        )
+
+
+class Post(models.Model):
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts")
+    caption = models.TextField(max_length=CAPTION_MAX, blank=True)
+    location = models.CharField(max_length=LOCATION_MAX, blank=True)
+    comments_enabled = models.BooleanField(default=True)
+    # Counters change only through services, with F() in the transaction that writes the row.
+    like_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["author", "-id"], name="post_author_id")]
+
+    def __str__(self):
+        return f"{self.author_id}/{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("posts:detail", args=[self.pk])
+
+
+class PostMedia(models.Model):
+    """One photo of a carousel. The original upload is not kept: only re-encoded variants."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="media")
+    position = models.PositiveSmallIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    blurhash = models.CharField(max_length=64)
+    alt_text = models.CharField(max_length=ALT_TEXT_MAX, blank=True)
+    # {"1080": {"webp": "<storage name>", "jpg": "<storage name>", "w": 1080, "h": 1350}, "640": {...}, ...}
+    files = models.JSONField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["post", "position"], name="post_media_position")]
+
+    def storage_names(self) -> list[str]:
+        return sorted({name for variant in self.files.values() for key, name in variant.items() if key in ("webp", "jpg")})
+
+
+class Hashtag(models.Model):
+    # Stored case-folded (#Москва and #москва are one tag); shown as stored.
+    name = models.CharField(max_length=100, unique=True)
+    post_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"#{self.name}"
+
+
+class PostHashtag(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="hashtag_links")
+    hashtag = models.ForeignKey(Hashtag, on_delete=models.CASCADE, related_name="post_links")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["hashtag", "post"], name="post_hashtag_unique")]
+        indexes = [models.Index(fields=["hashtag", "-post"], name="post_hashtag_recent")]
+
+
+class PostMention(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="mention_links")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentioned_in")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="post_mention_unique")]
+
+
+class Like(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="likes")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="like_unique")]
+        indexes = [models.Index(fields=["post", "-id"], name="like_post_recent")]
+
+
+class Comment(models.Model):
+    """One level of replies: a reply to a reply hangs under the same top-level comment."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments")
+    reply_to = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
+    text = models.TextField(max_length=COMMENT_MAX)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["post", "id"], name="comment_post_id")]
+
+
+class Save(models.Model):
+    """A bookmark, visible only to the person who saved."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saves")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="saves")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "post"], name="save_unique")]
+        indexes = [models.Index(fields=["user", "-id"], name="save_user_recent")]

@@ -1,0 +1,118 @@
+"""Reads of posts that check what the viewer may see, in a fixed number of queries."""
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from vitrina.accounts.models import User
+from vitrina.core.errors import NotFound
+from vitrina.core.pagination import Page, paginate_asc, paginate_desc
+from vitrina.posts.models import Comment, Hashtag, Like, Post, PostHashtag, PostMention, Save
+from vitrina.posts.text import normalize_tag
+from vitrina.social.selectors import can_see_content
+
+REPLIES_SHOWN = 20
+
+
+def _not_found():
+    return NotFound(_("This post is not available."))
+
+
+def with_details(queryset):
+    """Everything a post card shows, prefetched: media, tags, mentions, author."""
+    return queryset.select_related("author").prefetch_related(
+        "media",
+        Prefetch("hashtag_links", queryset=PostHashtag.objects.select_related("hashtag").order_by("pk")),
+        Prefetch("mention_links", queryset=PostMention.objects.select_related("user").order_by("pk")),
+    )
+
+
+def mark_for_viewer(posts: list[Post], viewer) -> list[Post]:
+    """Set liked_by_me and saved_by_me on each post, in two queries for the whole page."""
+    ids = [post.pk for post in posts]
+    liked = saved = set()
+    if viewer is not None and viewer.is_authenticated and ids:
+        liked = set(Like.objects.filter(user=viewer, post_id__in=ids).values_list("post_id", flat=True))
+        saved = set(Save.objects.filter(user=viewer, post_id__in=ids).values_list("post_id", flat=True))
+    for post in posts:
+        post.liked_by_me = post.pk in liked
+        post.saved_by_me = post.pk in saved
+    return posts
+
+
+def post_get(*, viewer, post_id: int) -> Post:
+    post = with_details(Post.objects.visible_to(viewer).filter(pk=post_id)).first()
+    if post is None:
+        raise _not_found()
+    return mark_for_viewer([post], viewer)[0]
+
+
+def post_for_owner(*, owner: User, post_id: int) -> Post:
+    """A post of the owner's own (to edit or delete); anybody else's is 404."""
+    post = Post.objects.filter(pk=post_id, author=owner).first()
+    if post is None:
+        raise _not_found()
+    return post
+
+
+def _page_of_posts(queryset, *, viewer, cursor, limit) -> Page:
+    page = paginate_desc(with_details(queryset), cursor=cursor, limit=limit)
+    mark_for_viewer(page.items, viewer)
+    return page
+
+
+def posts_of(*, viewer, author: User, cursor=None, limit=None) -> Page:
+    """The profile grid: newest first, only for those who may see the account's content."""
+    if not can_see_content(viewer, author):
+        raise NotFound(_("This account does not exist."))
+    return _page_of_posts(Post.objects.filter(author=author), viewer=viewer, cursor=cursor, limit=limit)
+
+
+def hashtag_get(*, name: str) -> Hashtag:
+    hashtag = Hashtag.objects.filter(name=normalize_tag(name.lstrip("#"))).first()
+    if hashtag is None:
+        raise NotFound(_("There are no posts with this hashtag."))
+    return hashtag
+
+
+def hashtag_posts(*, viewer, hashtag: Hashtag, cursor=None, limit=None) -> Page:
+    posts = Post.objects.visible_to(viewer).filter(hashtag_links__hashtag=hashtag)
+    return _page_of_posts(posts, viewer=viewer, cursor=cursor, limit=limit)
+
+
+def likers_page(*, viewer, post: Post, cursor=None, limit=None) -> Page:
+    rows = Like.objects.filter(post=post, user__in=User.objects.visible_to(viewer)).select_related("user")
+    page = paginate_desc(rows, cursor=cursor, limit=limit)
+    page.items = [row.user for row in page.items]
+    return page
+
+
+def comments_page(*, viewer, post: Post, cursor=None, limit=None) -> Page:
+    """Top-level comments oldest first, each with its first replies, hiding blocked people."""
+    visible_people = User.objects.visible_to(viewer)
+    replies = Comment.objects.filter(author__in=visible_people).select_related("author").order_by("id")
+    top = (
+        Comment.objects.filter(post=post, reply_to=None, author__in=visible_people)
+        .select_related("author")
+        .prefetch_related(Prefetch("replies", queryset=replies))
+    )
+    page = paginate_asc(top, cursor=cursor, limit=limit)
+    for comment in page.items:
+        comment.shown_replies = list(comment.replies.all())[:REPLIES_SHOWN]
+    return page
+
+
+def comment_get(*, viewer, comment_id: int) -> Comment:
+    """A comment on a post the viewer may see."""
+    comment = Comment.objects.select_related("post", "author").filter(pk=comment_id).first()
+    if comment is None or not Post.objects.visible_to(viewer).filter(pk=comment.post_id).exists():
+        raise NotFound(_("This comment is not available."))
+    return comment
+
+
+def saved_page(*, user: User, cursor=None, limit=None) -> Page:
+    """The user's saved posts that are still visible to them, newest save first."""
+    rows = Save.objects.filter(user=user, post__in=Post.objects.visible_to(user))
+    page = paginate_desc(rows.only("id", "post_id"), cursor=cursor, limit=limit)
+    posts = {p.pk: p for p in with_details(Post.objects.filter(pk__in=[row.post_id for row in page.items]))}
+    page.items = mark_for_viewer([posts[row.post_id] for row in page.items if row.post_id in posts], user)
+    return page

@@ -1,0 +1,255 @@
+"""Writes for posts: create, edit, delete, likes, comments, saves.
+
+Every photo is decoded and re-encoded before anything is written; files are
+stored before the rows that point to them and removed again if the rows fail,
+so a refused or failed upload leaves nothing behind. Counters change with F()
+in the transaction that adds or removes the row they count.
+"""
+
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _, ngettext
+
+from vitrina.accounts.models import Block, User
+from vitrina.accounts.services import clean_text
+from vitrina.core.errors import Forbidden, InvalidInput
+from vitrina.media import images, pipeline
+from vitrina.posts import text as post_text
+from vitrina.posts.models import (
+    ALT_TEXT_MAX, CAPTION_MAX, COMMENT_MAX, LOCATION_MAX,
+    Comment, Hashtag, Like, Post, PostHashtag, PostMedia, PostMention, Save,
+)
+
+MAX_PHOTOS = 10
+MAX_HASHTAGS = 30
+
+
+def _clean(value: str | None, *, multiline: bool = True) -> str:
+    return clean_text(value or "", multiline=multiline)
+
+
+def _check_caption(caption: str) -> list[str]:
+    if len(caption) > CAPTION_MAX:
+        raise InvalidInput(
+            _("Captions can have at most %(max)s characters.") % {"max": CAPTION_MAX},
+            fields={"caption": [_("Captions can have at most %(max)s characters.") % {"max": CAPTION_MAX}]},
+        )
+    tags = post_text.hashtags_in(caption)
+    if len(tags) > MAX_HASHTAGS:
+        message = _("A post can have at most %(max)s hashtags.") % {"max": MAX_HASHTAGS}
+        raise InvalidInput(message, code="too_many_hashtags", fields={"caption": [message]})
+    return tags
+
+
+def _check_alt_texts(alt_texts: list | None, photos: int) -> list[str]:
+    alt_texts = list(alt_texts or [])
+    if len(alt_texts) > photos or not all(isinstance(a, str) for a in alt_texts):
+        message = _("Give at most one alt text per photo.")
+        raise InvalidInput(message, fields={"alt_texts": [message]})
+    alt_texts = [_clean(a, multiline=False) for a in alt_texts]
+    if any(len(a) > ALT_TEXT_MAX for a in alt_texts):
+        message = _("Alt texts can have at most %(max)s characters.") % {"max": ALT_TEXT_MAX}
+        raise InvalidInput(message, fields={"alt_texts": [message]})
+    return alt_texts + [""] * (photos - len(alt_texts))
+
+
+def _store_variants(processed: pipeline.ProcessedPhoto, stored: list[str]) -> dict:
+    """Store each distinct variant once; keys are the target widths ("1080", "640", "320").
+
+    A photo narrower than a target has the same file under several keys (never upscaled).
+    """
+    names: dict[tuple[int, str], str] = {}
+    files: dict[str, dict] = {}
+    for target in pipeline.VARIANT_WIDTHS:
+        width = min(target, processed.width)
+        for variant in processed.variants:
+            if variant.width != width:
+                continue
+            key = (variant.width, variant.format)
+            if key not in names:
+                names[key] = images.store(variant.content, folder="posts", extension=variant.format)
+                stored.append(names[key])
+            entry = files.setdefault(str(target), {"w": variant.width, "h": variant.height})
+            entry[variant.format] = names[key]
+    return files
+
+
+def _link_hashtags(post: Post, tags: list[str]) -> None:
+    for tag in tags:
+        hashtag, _created = Hashtag.objects.get_or_create(name=tag)
+        PostHashtag.objects.create(post=post, hashtag=hashtag)
+        Hashtag.objects.filter(pk=hashtag.pk).update(post_count=F("post_count") + 1)
+
+
+def _unlink_hashtags(post: Post) -> None:
+    links = list(PostHashtag.objects.filter(post=post).values_list("pk", "hashtag_id"))
+    PostHashtag.objects.filter(pk__in=[pk for pk, _tag in links]).delete()
+    for _pk, hashtag_id in links:
+        Hashtag.objects.filter(pk=hashtag_id).update(post_count=F("post_count") - 1)
+
+
+def _link_mentions(post: Post, caption: str) -> None:
+    """Mentions of existing accounts are stored (and queryable); nobody is notified yet."""
+    names = post_text.mentions_in(caption)
+    if not names:
+        return
+    blocked = set(Block.objects.filter(blocker=post.author).values_list("blocked_id", flat=True)) | set(
+        Block.objects.filter(blocked=post.author).values_list("blocker_id", flat=True)
+    )
+    users = User.objects.active().filter(username__in=names).exclude(pk__in=blocked)
+    PostMention.objects.bulk_create([PostMention(post=post, user=user) for user in users])
+
+
+def post_create(
+    *, author: User, uploads: list, caption: str = "", alt_texts: list | None = None, location: str = ""
+) -> Post:
+    if not uploads:
+        raise InvalidInput(_("Add at least one photo."), code="no_photos",
+                           fields={"images": [_("Add at least one photo.")]})
+    if len(uploads) > MAX_PHOTOS:
+        message = ngettext("A post can have at most %(max)d photo.", "A post can have at most %(max)d photos.",
+                           MAX_PHOTOS) % {"max": MAX_PHOTOS}
+        raise InvalidInput(message, code="too_many_photos", fields={"images": [message]})
+    caption = _clean(caption)
+    tags = _check_caption(caption)
+    alt_texts = _check_alt_texts(alt_texts, len(uploads))
+    location = _clean(location, multiline=False)
+    if len(location) > LOCATION_MAX:
+        message = _("Locations can have at most %(max)s characters.") % {"max": LOCATION_MAX}
+        raise InvalidInput(message, fields={"location": [message]})
+
+    # All photos are decoded before anything is stored: one bad file refuses the post.
+    processed = [pipeline.process_photo(images.read_upload(upload)) for upload in uploads]
+
+    stored: list[str] = []
+    try:
+        files = [_store_variants(photo, stored) for photo in processed]
+        with transaction.atomic():
+            post = Post.objects.create(author=author, caption=caption, location=location)
+            PostMedia.objects.bulk_create([
+                PostMedia(post=post, position=i, width=photo.width, height=photo.height, blurhash=photo.blurhash,
+                          alt_text=alt_texts[i], files=files[i])
+                for i, photo in enumerate(processed)
+            ])
+            _link_hashtags(post, tags)
+            _link_mentions(post, caption)
+            User.objects.filter(pk=author.pk).update(posts_count=F("posts_count") + 1)
+    except BaseException:
+        for name in stored:
+            images.delete_quietly(name)
+        raise
+    return post
+
+
+def _require_author(post: Post, user: User) -> None:
+    if post.author_id != user.pk:
+        raise Forbidden(_("Only the author can change this post."))
+
+
+def post_update(
+    *, post: Post, editor: User, caption: str | None = None, alt_texts: list | None = None,
+    comments_enabled: bool | None = None,
+) -> Post:
+    _require_author(post, editor)
+    media = list(post.media.all())
+    if alt_texts is not None:
+        alt_texts = _check_alt_texts(alt_texts, len(media))
+    if caption is not None:
+        caption = _clean(caption)
+        tags = _check_caption(caption)
+    with transaction.atomic():
+        post = Post.objects.select_for_update().get(pk=post.pk)
+        if caption is not None and caption != post.caption:
+            _unlink_hashtags(post)
+            PostMention.objects.filter(post=post).delete()
+            post.caption = caption
+            _link_hashtags(post, tags)
+            _link_mentions(post, caption)
+        if comments_enabled is not None:
+            post.comments_enabled = bool(comments_enabled)
+        post.save(update_fields=["caption", "comments_enabled", "updated_at"])
+        if alt_texts is not None:
+            for item, alt in zip(media, alt_texts):
+                if item.alt_text != alt:
+                    PostMedia.objects.filter(pk=item.pk).update(alt_text=alt)
+    return post
+
+
+def post_delete(*, post: Post, actor: User) -> None:
+    """The author deletes a post; its photo files go once the rows are gone."""
+    _require_author(post, actor)
+    names = [name for item in post.media.all() for name in item.storage_names()]
+    with transaction.atomic():
+        _unlink_hashtags(post)
+        deleted, _rows = Post.objects.filter(pk=post.pk).delete()
+        if deleted:
+            User.objects.filter(pk=post.author_id).update(posts_count=F("posts_count") - 1)
+    for name in names:
+        transaction.on_commit(partial(images.delete_quietly, name))
+
+
+def like_create(*, user: User, post: Post) -> bool:
+    """Like a post the caller has already checked the user may see. Idempotent."""
+    try:
+        with transaction.atomic():
+            Like.objects.create(user=user, post=post)
+            Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
+    except IntegrityError:
+        return False
+    return True
+
+
+def like_delete(*, user: User, post: Post) -> bool:
+    with transaction.atomic():
+        deleted, _rows = Like.objects.filter(user=user, post=post).delete()
+        if deleted:
+            Post.objects.filter(pk=post.pk).update(like_count=F("like_count") - 1)
+    return bool(deleted)
+
+
+def comment_create(*, author: User, post: Post, text: str, reply_to: Comment | None = None) -> Comment:
+    """Comment on a post the caller has already checked the author may see."""
+    if not post.comments_enabled and author.pk != post.author_id:
+        raise Forbidden(_("Comments are turned off for this post."), code="comments_off")
+    body = _clean(text)
+    if not body:
+        raise InvalidInput(_("Write a comment."), fields={"text": [_("Write a comment.")]})
+    if len(body) > COMMENT_MAX:
+        message = _("Comments can have at most %(max)s characters.") % {"max": COMMENT_MAX}
+        raise InvalidInput(message, fields={"text": [message]})
+    if reply_to is not None:
+        if reply_to.post_id != post.pk:
+            raise InvalidInput(_("You can only reply to a comment on this post."),
+                               fields={"reply_to": [_("You can only reply to a comment on this post.")]})
+        # One level of replies, as people know it: a reply to a reply joins the same thread.
+        reply_to = reply_to.reply_to or reply_to
+    with transaction.atomic():
+        comment = Comment.objects.create(post=post, author=author, text=body, reply_to=reply_to)
+        Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    return comment
+
+
+def comment_delete(*, comment: Comment, actor: User) -> None:
+    """The comment's author or the post's owner deletes it, with its replies."""
+    if actor.pk not in (comment.author_id, comment.post.author_id):
+        raise Forbidden(_("Only the comment's author or the post's owner can delete it."))
+    with transaction.atomic():
+        deleted = Comment.objects.filter(reply_to=comment).delete()[0]
+        deleted += Comment.objects.filter(pk=comment.pk).delete()[0]
+        if deleted:
+            Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") - deleted)
+
+
+def save_create(*, user: User, post: Post) -> None:
+    try:
+        with transaction.atomic():
+            Save.objects.create(user=user, post=post)
+    except IntegrityError:
+        pass
+
+
+def save_delete(*, user: User, post: Post) -> None:
+    Save.objects.filter(user=user, post=post).delete()
+

@@ -1,0 +1,190 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vitrina.core.errors import NotFound, ServiceError
+from vitrina.core.htmx import render_htmx
+from vitrina.core.pagination import InvalidCursor
+from vitrina.posts import selectors, services
+from vitrina.posts.forms import CommentForm, PostEditForm, PostForm
+from vitrina.posts.models import Comment
+
+
+def _visible_post(request, post_id):
+    try:
+        return selectors.post_get(viewer=request.user, post_id=post_id)
+    except NotFound:
+        raise Http404 from None
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else fallback
+
+
+@login_required
+def create(request):
+    form = PostForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        alt_texts = request.POST.getlist("alt_text")
+        try:
+            post = services.post_create(
+                author=request.user, uploads=request.FILES.getlist("images"), caption=form.cleaned_data["caption"],
+                location=form.cleaned_data["location"], alt_texts=alt_texts,
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc.message))
+            status = exc.status
+        else:
+            messages.success(request, _("Your post is shared."))
+            return redirect(post)
+    elif request.method == "POST":
+        status = 422
+    return render(request, "posts/create.html", {"form": form}, status=status)
+
+
+def detail(request, post_id):
+    post = _visible_post(request, post_id)
+    try:
+        comments = selectors.comments_page(viewer=request.user, post=post, cursor=request.GET.get("cursor"))
+    except InvalidCursor:
+        return redirect(post)
+    context = {"post": post, "comments": comments, "comment_form": CommentForm()}
+    return render_htmx(request, "posts/detail.html", "posts/_comments.html", context)
+
+
+@login_required
+def edit(request, post_id):
+    try:
+        post = selectors.post_for_owner(owner=request.user, post_id=post_id)
+    except NotFound:
+        raise Http404 from None
+    form = PostEditForm(request.POST or None, initial={"caption": post.caption,
+                                                       "comments_enabled": post.comments_enabled})
+    media = list(post.media.all())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_update(
+                post=post, editor=request.user, caption=form.cleaned_data["caption"],
+                comments_enabled=form.cleaned_data["comments_enabled"],
+                alt_texts=request.POST.getlist("alt_text")[: len(media)],
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("Post updated."))
+            return redirect(post)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "posts/edit.html", {"form": form, "post": post, "media": media}, status=status)
+
+
+@login_required
+@require_POST
+def delete(request, post_id):
+    try:
+        post = selectors.post_for_owner(owner=request.user, post_id=post_id)
+    except NotFound:
+        raise Http404 from None
+    services.post_delete(post=post, actor=request.user)
+    messages.success(request, _("Post deleted."))
+    return redirect("profile", username=request.user.username)
+
+
+@login_required
+@require_POST
+def like(request, post_id):
+    post = _visible_post(request, post_id)
+    if request.POST.get("action") == "unlike":
+        services.like_delete(user=request.user, post=post)
+    else:
+        services.like_create(user=request.user, post=post)
+    if request.htmx:
+        return render(request, "posts/_actions.html", {"post": _visible_post(request, post_id)})
+    return redirect(_safe_next(request, post.get_absolute_url()))
+
+
+@login_required
+@require_POST
+def save(request, post_id):
+    post = _visible_post(request, post_id)
+    if request.POST.get("action") == "unsave":
+        services.save_delete(user=request.user, post=post)
+    else:
+        services.save_create(user=request.user, post=post)
+    if request.htmx:
+        return render(request, "posts/_actions.html", {"post": _visible_post(request, post_id)})
+    return redirect(_safe_next(request, post.get_absolute_url()))
+
+
+@login_required
+@require_POST
+def comment(request, post_id):
+    post = _visible_post(request, post_id)
+    form = CommentForm(request.POST)
+    reply_to = None
+    if form.is_valid() and form.cleaned_data.get("reply_to"):
+        reply_to = Comment.objects.filter(pk=form.cleaned_data["reply_to"], post=post).first()
+    try:
+        if not form.is_valid():
+            raise ServiceError(_("Write a comment."))
+        created = services.comment_create(author=request.user, post=post, text=form.cleaned_data["text"],
+                                          reply_to=reply_to)
+    except ServiceError as exc:
+        if request.htmx:
+            return render(request, "posts/_comment_error.html", {"message": exc.message}, status=exc.status)
+        messages.error(request, str(exc.message))
+        return redirect(post)
+    if request.htmx:
+        return render(request, "posts/_comment.html", {"comment": created, "post": post, "fresh": True})
+    return redirect(post)
+
+
+@login_required
+@require_POST
+def comment_delete(request, post_id, comment_id):
+    try:
+        found = selectors.comment_get(viewer=request.user, comment_id=comment_id)
+        if found.post_id != post_id:
+            raise NotFound()
+        services.comment_delete(comment=found, actor=request.user)
+    except NotFound:
+        raise Http404 from None
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+    if request.htmx:
+        return render(request, "posts/_comment_deleted.html")
+    return redirect("posts:detail", post_id=post_id)
+
+
+def likers(request, post_id):
+    post = _visible_post(request, post_id)
+    try:
+        page = selectors.likers_page(viewer=request.user, post=post, cursor=request.GET.get("cursor"))
+    except InvalidCursor:
+        return redirect(request.path)
+    return render(request, "posts/likers.html", {"post": post, "page": page})
+
+
+def hashtag(request, tag):
+    try:
+        found = selectors.hashtag_get(name=tag)
+    except NotFound:
+        raise Http404 from None
+    try:
+        page = selectors.hashtag_posts(viewer=request.user, hashtag=found, cursor=request.GET.get("cursor"), limit=24)
+    except InvalidCursor:
+        return redirect(request.path)
+    return render_htmx(request, "posts/hashtag.html", "posts/_grid_items.html", {"hashtag": found, "page": page})
+
+
+@login_required
+def saved(request):
+    try:
+        page = selectors.saved_page(user=request.user, cursor=request.GET.get("cursor"), limit=24)
+    except InvalidCursor:
+        return redirect(request.path)
+    return render_htmx(request, "posts/saved.html", "posts/_grid_items.html", {"page": page})
