@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WEB_WORKERS ?= 1
 
-.PHONY: run test setup serve messages install install-test clean
+.PHONY: run test setup serve messages install install-test clean bench-media
 
 $(VENV)/.run-installed: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,15 +27,21 @@ setup: install
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py seed_demo
 
+# MALLOC_ARENA_MAX=2: libvips works in threads, and glibc's per-thread arenas
+# otherwise grow a worker's peak memory by about a third (bench/media.py).
 serve:
 	@echo "Vitrina is at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	$(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WEB_WORKERS) \
+	MALLOC_ARENA_MAX=2 $(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WEB_WORKERS) \
 		--blocking-threads 4 --log-level warning vitrina.wsgi:application
 
 run: setup serve
 
 test: install-test
 	bash scripts/test.sh
+
+# Benchmarks print tables and save JSON under bench/results/ (not part of `make test`).
+bench-media: install
+	$(PY) bench/media.py
 
 # Refresh the .po catalogs after changing strings (needs GNU gettext, for developers only).
 messages: install

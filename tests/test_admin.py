@@ -1,7 +1,7 @@
 import pytest
 
-from vitrina.accounts.models import ApiToken, User
 from vitrina.accounts import services
+from vitrina.accounts.models import ApiToken, User
 
 pytestmark = pytest.mark.django_db
 

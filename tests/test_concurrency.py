@@ -9,7 +9,10 @@ import threading
 import pytest
 from django.db import connection
 
+from tests.posts_helpers import make_post
 from vitrina.accounts.models import User
+from vitrina.posts import services as post_services
+from vitrina.posts.models import Like
 from vitrina.social import services
 from vitrina.social.models import Follow
 
@@ -73,9 +76,6 @@ def test_opposite_follows_and_unfollows_at_once_do_not_deadlock(make_user):
 
 
 def test_thirty_simultaneous_likes_count_exactly(make_user):
-    from tests.posts_helpers import make_post
-    from vitrina.posts import services as post_services
-    from vitrina.posts.models import Like, Post
 
     author = make_user("author")
     post = make_post(author, photos=("Nikon_D70.jpg",))

@@ -221,7 +221,7 @@ def test_unsupported_type_is_415(name):
     with pytest.raises(UnsupportedMedia) as refused:
         process_photo(HOSTILE[name])
     assert refused.value.status == 415
-    assert "JPEG, PNG or WebP" in str(refused.value.message)
+    assert "JPEG, PNG, WebP, HEIC or AVIF" in str(refused.value.message)
 
 
 def test_gifs_are_415_even_with_thousands_of_frames():

@@ -220,3 +220,11 @@ def test_media_urls_are_signed_and_expire(api, make_user, client):
     assert client.get(path).status_code == 404
     assert client.get(path + "?" + query.replace("s=", "s=0")).status_code == 404
     assert client.get(path + "?e=1&s=" + query.split("s=")[1]).status_code == 404
+
+
+def test_photos_per_post_is_a_setting(api, make_user, settings):
+    settings.MAX_PHOTOS_PER_POST = 2
+    author = make_user("mira")
+    error = assert_error(create(api(author), [photo("Nikon_D70.jpg") for _ in range(3)]), 422, "too_many_photos")
+    assert "2 photos" in error["message"]
+    assert create(api(author), [photo("Nikon_D70.jpg") for _ in range(2)]).status_code == 201

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from tests.posts_helpers import make_post
+from vitrina.media import signing
 from vitrina.posts import services as post_services
 from vitrina.social import services
 
@@ -80,8 +81,6 @@ def test_media_url_of_a_removed_follower_expires(world, api, settings):
     services.follower_remove(user=world["owner"], follower=world["follower"])
     assert api(world["follower"]).get(f"/posts/{world['post'].pk}").status_code == 404
     # The URL stops working at its expiry (one to two days), not before: checked with a later clock.
-    from vitrina.media import signing
-
     path, query = url.split("?")
     params = dict(pair.split("=") for pair in query.split("&"))
     name = path.removeprefix(settings.MEDIA_URL)

@@ -223,7 +223,7 @@ def test_avatar_page_upload_refuses_bad_file(client, make_user, settings):
     client.force_login(user)
     bad = SimpleUploadedFile("x.jpg", b"<svg/>", content_type="image/jpeg")
     response = client.post("/accounts/avatar/", {"image": bad}, follow=True)
-    assert "JPEG, PNG or WebP" in response.content.decode()
+    assert "JPEG, PNG, WebP, HEIC or AVIF" in response.content.decode()
     assert stored_files(settings) == []
     good = jpeg_upload(PHOTOS / "gps_DSCN0010.jpg")
     client.post("/accounts/avatar/", {"image": good})

@@ -5,7 +5,6 @@ from vitrina.accounts import services
 from vitrina.accounts.models import User
 from vitrina.core.errors import InvalidInput
 
-
 pytestmark = pytest.mark.django_db
 
 

@@ -233,6 +233,8 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", not S3_BUCKET)
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 # Largest accepted image in pixels, read from the header before decoding; larger is 422.
 MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 40_000_000)
+# Photos in one post (a carousel).
+MAX_PHOTOS_PER_POST = env_int("MAX_PHOTOS_PER_POST", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

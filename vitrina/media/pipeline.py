@@ -187,7 +187,7 @@ def _open_header(data: bytes) -> tuple[str, pyvips.Image]:
         raise too_large_error()
     kind = sniff(data[:4096])
     if kind is None:
-        raise UnsupportedMedia(_("Upload a JPEG, PNG or WebP photo."))
+        raise UnsupportedMedia(_("Upload a photo in JPEG, PNG, WebP, HEIC or AVIF format."))
     if kind == "heif" and not _boxes_complete(data):
         raise _unreadable()
     try:
@@ -198,7 +198,7 @@ def _open_header(data: bytes) -> tuple[str, pyvips.Image]:
         raise _unreadable() from None
     # Defence in depth: the sniffed type and libvips' own choice of decoder must agree.
     if not loader.startswith(LOADERS[kind]) or (kind == "heif" and codec not in HEIF_CODECS):
-        raise UnsupportedMedia(_("Upload a JPEG, PNG or WebP photo."))
+        raise UnsupportedMedia(_("Upload a photo in JPEG, PNG, WebP, HEIC or AVIF format."))
     if header.width * header.height > settings.MAX_IMAGE_PIXELS:
         raise InvalidInput(
             _("This image has too many pixels (at most %(mp)s megapixels).")
@@ -222,7 +222,7 @@ def _height_for(*, width: int, ratio: float) -> int:
 def _heif_pixels(data: bytes, *, header: pyvips.Image) -> pyvips.Image:
     """Decode HEVC HEIF through pillow-heif: the libvips wheel leaves the HEVC decoder out (patents)."""
     if pillow_heif is None:
-        raise UnsupportedMedia(_("Upload a JPEG, PNG or WebP photo."))
+        raise UnsupportedMedia(_("Upload a photo in JPEG, PNG, WebP, HEIC or AVIF format."))
     try:
         heif = pillow_heif.open_heif(data, convert_hdr_to_8bit=True)
         width, height = heif.size

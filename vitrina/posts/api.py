@@ -9,7 +9,16 @@ from vitrina.core.errors import InvalidInput
 from vitrina.posts import selectors, services
 from vitrina.posts.models import Comment
 from vitrina.posts.schemas import (
-    CommentIn, CommentList, CommentOut, HashtagPosts, LikeOut, LikersOut, PostList, PostOut, PostPatch, SaveOut,
+    CommentIn,
+    CommentList,
+    CommentOut,
+    HashtagPosts,
+    LikeOut,
+    LikersOut,
+    PostList,
+    PostOut,
+    PostPatch,
+    SaveOut,
 )
 from vitrina.social.selectors import profile_get
 

@@ -8,9 +8,11 @@ in the transaction that adds or removes the row they count.
 
 from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from vitrina.accounts.models import Block, User
 from vitrina.accounts.services import clean_text
@@ -18,11 +20,20 @@ from vitrina.core.errors import Forbidden, InvalidInput
 from vitrina.media import images, pipeline
 from vitrina.posts import text as post_text
 from vitrina.posts.models import (
-    ALT_TEXT_MAX, CAPTION_MAX, COMMENT_MAX, LOCATION_MAX,
-    Comment, Hashtag, Like, Post, PostHashtag, PostMedia, PostMention, Save,
+    ALT_TEXT_MAX,
+    CAPTION_MAX,
+    COMMENT_MAX,
+    LOCATION_MAX,
+    Comment,
+    Hashtag,
+    Like,
+    Post,
+    PostHashtag,
+    PostMedia,
+    PostMention,
+    Save,
 )
 
-MAX_PHOTOS = 10
 MAX_HASHTAGS = 30
 
 
@@ -108,9 +119,10 @@ def post_create(
     if not uploads:
         raise InvalidInput(_("Add at least one photo."), code="no_photos",
                            fields={"images": [_("Add at least one photo.")]})
-    if len(uploads) > MAX_PHOTOS:
+    limit = settings.MAX_PHOTOS_PER_POST
+    if len(uploads) > limit:
         message = ngettext("A post can have at most %(max)d photo.", "A post can have at most %(max)d photos.",
-                           MAX_PHOTOS) % {"max": MAX_PHOTOS}
+                           limit) % {"max": limit}
         raise InvalidInput(message, code="too_many_photos", fields={"images": [message]})
     caption = _clean(caption)
     tags = _check_caption(caption)

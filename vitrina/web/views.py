@@ -12,10 +12,9 @@ from vitrina.core.api import error_body
 from vitrina.core.errors import NotFound
 from vitrina.core.htmx import render_htmx
 from vitrina.core.pagination import InvalidCursor
+from vitrina.media import signing
 from vitrina.posts import selectors as post_selectors
 from vitrina.social import selectors as social_selectors
-from vitrina.media import signing
-
 
 PROFILE_PAGE = 24  # eight rows of three
 

@@ -3,10 +3,11 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import vitrina.accounts.models
-import vitrina.accounts.validators
 from django.conf import settings
 from django.db import migrations, models
+
+import vitrina.accounts.models
+import vitrina.accounts.validators
 
 
 class Migration(migrations.Migration):
