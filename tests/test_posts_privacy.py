@@ -59,6 +59,7 @@ def test_media_urls_and_lists(world, api, viewer):
     else:
         assert grid.status_code == 404
         assert tag.status_code == 200 and tag.json()["items"] == []
+        assert tag.json()["hashtag"]["post_count"] == 0  # not even a count gives the private post away
         assert "/media/" not in grid.content.decode() + tag.content.decode()
 
 
@@ -74,6 +75,8 @@ def test_post_page(world, page_client, viewer):
 def test_hashtag_page(world, page_client, viewer):
     page = page_client(world[viewer]).get("/explore/tags/hiddentag/").content.decode()
     assert (f"/p/{world['post'].pk}/" in page) == (viewer in ALLOWED)
+    count = page.split('data-testid="hashtag-count">')[1].split("<")[0].strip()
+    assert count == ("1 post" if viewer in ALLOWED else "0 posts")
 
 
 def test_media_url_of_a_removed_follower_expires(world, api, settings):

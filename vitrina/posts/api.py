@@ -160,4 +160,6 @@ def hashtag_posts(request, tag: str, params: Query[PageParams]):
     viewer = viewer_of(request)
     hashtag = selectors.hashtag_get(name=tag)
     page = selectors.hashtag_posts(viewer=viewer, hashtag=hashtag, **params.dict())
-    return {"hashtag": hashtag, "items": page.items, "next_cursor": page.next_cursor}
+    count = selectors.hashtag_post_count(viewer=viewer, hashtag=hashtag)
+    return {"hashtag": {"name": hashtag.name, "post_count": count}, "items": page.items,
+            "next_cursor": page.next_cursor}

@@ -79,6 +79,15 @@ def hashtag_posts(*, viewer, hashtag: Hashtag, cursor=None, limit=None) -> Page:
     return _page_of_posts(posts, viewer=viewer, cursor=cursor, limit=limit)
 
 
+def hashtag_post_count(*, viewer, hashtag: Hashtag) -> int:
+    """Posts with the tag that this viewer may see.
+
+    Hashtag.post_count counts every post, private ones included; shown as is it
+    would tell a stranger that a private account used the tag.
+    """
+    return Post.objects.visible_to(viewer).filter(hashtag_links__hashtag=hashtag).count()
+
+
 def likers_page(*, viewer, post: Post, cursor=None, limit=None) -> Page:
     rows = Like.objects.filter(post=post, user__in=User.objects.visible_to(viewer)).select_related("user")
     page = paginate_desc(rows, cursor=cursor, limit=limit)

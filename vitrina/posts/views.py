@@ -178,7 +178,9 @@ def hashtag(request, tag):
         page = selectors.hashtag_posts(viewer=request.user, hashtag=found, cursor=request.GET.get("cursor"), limit=24)
     except InvalidCursor:
         return redirect(request.path)
-    return render_htmx(request, "posts/hashtag.html", "posts/_grid_items.html", {"hashtag": found, "page": page})
+    context = {"hashtag": found, "page": page,
+               "post_count": selectors.hashtag_post_count(viewer=request.user, hashtag=found)}
+    return render_htmx(request, "posts/hashtag.html", "posts/_grid_items.html", context)
 
 
 @login_required
