@@ -10,17 +10,13 @@ import re
 import struct
 from dataclasses import dataclass
 
+import pillow_heif
 import pyvips
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from vitrina.core.errors import InvalidInput, TooLarge, UnsupportedMedia
 from vitrina.media import blurhash
-
-try:
-    import pillow_heif
-except ImportError:  # HEVC HEIC then gets a 415; JPEG, PNG, WebP and AVIF still work.
-    pillow_heif = None
 
 VARIANT_WIDTHS = (1080, 640, 320)
 AVATAR_SIZE = 320
@@ -221,8 +217,6 @@ def _height_for(*, width: int, ratio: float) -> int:
 
 def _heif_pixels(data: bytes, *, header: pyvips.Image) -> pyvips.Image:
     """Decode HEVC HEIF through pillow-heif: the libvips wheel leaves the HEVC decoder out (patents)."""
-    if pillow_heif is None:
-        raise UnsupportedMedia(_("Upload a photo in JPEG, PNG, WebP, HEIC or AVIF format."))
     try:
         heif = pillow_heif.open_heif(data, convert_hdr_to_8bit=True)
         width, height = heif.size
