@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WEB_WORKERS ?= 1
 
-.PHONY: run test setup serve messages install install-test clean bench-media
+.PHONY: run test setup serve worker messages install install-test clean bench-media bench-feed
 
 $(VENV)/.run-installed: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,12 +36,20 @@ serve:
 
 run: setup serve
 
+# With REDIS_URL set, background tasks (feed fan-out) run here, not in the web process.
+worker: install
+	$(PY) manage.py rqworker --job-class django_tasks_rq.Job default
+
 test: install-test
 	bash scripts/test.sh
 
 # Benchmarks print tables and save JSON under bench/results/ (not part of `make test`).
 bench-media: install
 	$(PY) bench/media.py
+
+bench-feed: install
+	$(PY) bench/feed.py --backend sqlite
+	$(PY) bench/feed.py --backend postgres
 
 # Refresh the .po catalogs after changing strings (needs GNU gettext, for developers only).
 messages: install

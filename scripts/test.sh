@@ -27,7 +27,8 @@ $PY manage.py makemigrations --check --dry-run -v0 || { echo "Models changed wit
 
 start=$(date +%s)
 echo "== SQLite (embedded default) =="
-env -u DATABASE_URL -u REDIS_URL $PY -m pytest "$@"
+# Tests marked redis need a Redis server; they run in the second pass.
+env -u DATABASE_URL -u REDIS_URL $PY -m pytest -m "not redis" "$@"
 
 reachable() {
   $PY - "$PG_URL" "$REDIS_TEST_URL" <<'PYEOF'
@@ -44,7 +45,7 @@ PYEOF
 
 if reachable; then
   echo "== PostgreSQL + Redis =="
-  DATABASE_URL=$PG_URL REDIS_URL=$REDIS_TEST_URL $PY -m pytest "$@"
+  DATABASE_URL=$PG_URL REDIS_URL=$REDIS_TEST_URL $PY -m pytest -m "not sqlite" "$@"
 elif [ "${CI:-}" = "true" ]; then
   echo "CI: PostgreSQL at 127.0.0.1:5432 and Redis at 127.0.0.1:6379 are required." >&2
   exit 1

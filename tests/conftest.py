@@ -103,3 +103,9 @@ def assert_error(response, status, code=None, field=None):
     if field:
         assert field in body["error"]["fields"], body
     return body["error"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process(settings):
+    # Tasks run in the test's own process; tests of the RQ path set their own backend.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -66,11 +66,17 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
+    "django_tasks",
+    "django_rq",
+    "django_tasks_rq",
     "vitrina.core",
     "vitrina.media",
     "vitrina.accounts",
     "vitrina.social",
+    "vitrina.timeline",
     "vitrina.posts",
+    "vitrina.search",
+    "vitrina.feed",
     "vitrina.web",
     "vitrina.demo",
 ]
@@ -136,17 +142,37 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and sessions ---------------------------------------------------
 # Redis URL (redis://127.0.0.1:6379/0); unset means an in-process cache.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Prefix of every Redis key (cache and timelines), so several instances can share one Redis.
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "vitrina")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "vitrina"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Background tasks and timelines -----------------------------------------
+# "immediate" runs tasks in the web process (no server needed); "rq" queues them in
+# Redis for `manage.py rqworker --job-class django_tasks_rq.Job default` (see README).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "rq" if REDIS_URL else "immediate")
+if TASKS_BACKEND == "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}}
+# Where home timelines live: "redis" (default with REDIS_URL) or "database".
+TIMELINE_STORE = os.environ.get("TIMELINE_STORE", "redis" if REDIS_URL else "database")
+# Seconds an unread Redis timeline is kept; a returning member's is rebuilt on first read.
+TIMELINE_TTL = env_int("TIMELINE_TTL", 14 * 86400)
+# New posts are pushed only to followers who opened Vitrina within this many days.
+FEED_ACTIVE_DAYS = env_int("FEED_ACTIVE_DAYS", 14)
+# Accounts with at least this many followers are not fanned out; readers pull their posts.
+FEED_PULL_THRESHOLD = env_int("FEED_PULL_THRESHOLD", 10_000)
 
 # --- Auth -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

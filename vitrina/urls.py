@@ -24,6 +24,8 @@ if settings.SERVE_MEDIA:
     )
 urlpatterns += [
     path("", include("vitrina.posts.urls")),
+    path("", include("vitrina.search.urls")),
+    path("", include("vitrina.feed.urls")),
     # Last: /<username>/ catches every remaining single segment.
     path("", include("vitrina.social.urls")),
     path("<str:username>/", web_views.profile, name="profile"),

@@ -78,6 +78,8 @@ class User(AbstractUser):
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=24, blank=True, validators=[validate_phone])
     suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
+    # When the member last opened their feed (updated at most hourly): fan-out skips the long absent.
+    last_active_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # Denormalised counters, changed only by the follow services with F() updates
     # in the same transaction as the row they count.
     followers_count = models.PositiveIntegerField(default=0)

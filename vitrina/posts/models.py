@@ -42,7 +42,10 @@ class Post(models.Model):
     objects = PostQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["author", "-id"], name="post_author_id")]
+        indexes = [
+            models.Index(fields=["author", "-id"], name="post_author_id"),
+            models.Index(fields=["created_at"], name="post_created"),  # trending hashtags count recent uses
+        ]
 
     def __str__(self):
         return f"{self.author_id}/{self.pk}"
@@ -105,7 +108,11 @@ class Like(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["post", "user"], name="like_unique")]
-        indexes = [models.Index(fields=["post", "-id"], name="like_post_recent")]
+        indexes = [
+            models.Index(fields=["post", "-id"], name="like_post_recent"),
+            # Explore reads what people liked (co-likes) index-only through this one.
+            models.Index(fields=["user", "post"], name="like_user_post"),
+        ]
 
 
 class Comment(models.Model):

@@ -33,6 +33,7 @@ from vitrina.posts.models import (
     PostMention,
     Save,
 )
+from vitrina.timeline import services as timeline
 
 MAX_HASHTAGS = 30
 
@@ -148,6 +149,7 @@ def post_create(
             _link_hashtags(post, tags)
             _link_mentions(post, caption)
             User.objects.filter(pk=author.pk).update(posts_count=F("posts_count") + 1)
+            transaction.on_commit(partial(timeline.post_published, post_id=post.pk, author_id=author.pk))
     except BaseException:
         for name in stored:
             images.delete_quietly(name)
@@ -198,6 +200,7 @@ def post_delete(*, post: Post, actor: User) -> None:
         deleted, _rows = Post.objects.filter(pk=post.pk).delete()
         if deleted:
             User.objects.filter(pk=post.author_id).update(posts_count=F("posts_count") - 1)
+            transaction.on_commit(partial(timeline.post_removed, post_id=post.pk, author_id=post.author_id))
     for name in names:
         transaction.on_commit(partial(images.delete_quietly, name))
 

@@ -38,16 +38,6 @@ def profile(request, username):
     return render_htmx(request, "web/profile.html", "posts/_grid_items.html", context)
 
 
-def home(request):
-    if not request.user.is_authenticated:
-        return redirect("accounts:login")
-    return render(request, "web/home.html")
-
-
-def explore(request):
-    return render(request, "web/explore.html")
-
-
 def shop(request):
     return render(request, "web/shop.html")
 

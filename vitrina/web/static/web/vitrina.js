@@ -109,7 +109,51 @@
     });
   }
 
+  /* BlurHash placeholders: a tiny decoded image behind each photo until it loads. */
+  var B83 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~";
+  function b83(str) { var v = 0; for (var i = 0; i < str.length; i++) v = v * 83 + B83.indexOf(str[i]); return v; }
+  function toLinear(c) { c /= 255; return c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); }
+  function toSrgb(v) { v = Math.max(0, Math.min(1, v)); return Math.round((v <= 0.0031308 ? v * 12.92 : 1.055 * Math.pow(v, 1 / 2.4) - 0.055) * 255); }
+  function signPow(v, e) { return (v < 0 ? -1 : 1) * Math.pow(Math.abs(v), e); }
+  function decodeBlurhash(hash, w, h) {
+    var size = b83(hash[0]), ny = Math.floor(size / 9) + 1, nx = (size % 9) + 1;
+    var maxAc = (b83(hash[1]) + 1) / 166, colors = [];
+    var dc = b83(hash.substring(2, 6));
+    colors.push([toLinear(dc >> 16), toLinear((dc >> 8) & 255), toLinear(dc & 255)]);
+    for (var i = 1; i < nx * ny; i++) {
+      var v = b83(hash.substring(4 + i * 2, 6 + i * 2));
+      colors.push([signPow((Math.floor(v / 361) - 9) / 9, 2) * maxAc,
+                   signPow((Math.floor(v / 19) % 19 - 9) / 9, 2) * maxAc,
+                   signPow((v % 19 - 9) / 9, 2) * maxAc]);
+    }
+    var pixels = new Uint8ClampedArray(w * h * 4);
+    for (var y = 0; y < h; y++) for (var x = 0; x < w; x++) {
+      var r = 0, g = 0, b = 0;
+      for (var j = 0; j < ny; j++) for (var k = 0; k < nx; k++) {
+        var basis = Math.cos(Math.PI * x * k / w) * Math.cos(Math.PI * y * j / h), c = colors[k + j * nx];
+        r += c[0] * basis; g += c[1] * basis; b += c[2] * basis;
+      }
+      var p = 4 * (x + y * w);
+      pixels[p] = toSrgb(r); pixels[p + 1] = toSrgb(g); pixels[p + 2] = toSrgb(b); pixels[p + 3] = 255;
+    }
+    return pixels;
+  }
+  function paintBlurhash(figure) {
+    var hash = figure.dataset.blurhash, img = figure.querySelector("img");
+    if (!hash || hash.length < 6 || (img && img.complete && img.naturalWidth)) return;
+    try {
+      var canvas = document.createElement("canvas");
+      canvas.width = 32; canvas.height = 32;
+      var ctx = canvas.getContext("2d"), data = ctx.createImageData(32, 32);
+      data.data.set(decodeBlurhash(hash, 32, 32));
+      ctx.putImageData(data, 0, 0);
+      figure.style.backgroundImage = "url(" + canvas.toDataURL() + ")";
+      if (img) img.addEventListener("load", function () { figure.style.backgroundImage = ""; });
+    } catch (e) { /* a bad hash only costs the placeholder */ }
+  }
+
   function init(root) {
+    root.querySelectorAll("[data-blurhash].slide").forEach(paintBlurhash);
     root.querySelectorAll(".carousel").forEach(setupCarousel);
     root.querySelectorAll(".create-form").forEach(setupCreate);
   }

@@ -1,0 +1,199 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.conftest import assert_error
+from tests.posts_helpers import make_post
+from vitrina.accounts.models import User
+from vitrina.feed import selectors
+from vitrina.posts import services as post_services
+from vitrina.social import services as social
+from vitrina.timeline import store as timeline_store
+from vitrina.timeline import tasks
+from vitrina.timeline.store import get_store
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def publish(django_capture_on_commit_callbacks):
+    """Create a post and run what happens after commit (the fan-out), as in production."""
+
+    def make(author, caption=""):
+        with django_capture_on_commit_callbacks(execute=True):
+            return make_post(author, caption=caption, photos=("Nikon_D70.jpg",))
+
+    return make
+
+
+def active(user):
+    User.objects.filter(pk=user.pk).update(last_active_at=timezone.now())
+    user.refresh_from_db()
+    return user
+
+
+def feed_ids(viewer, **kwargs):
+    return [p.pk for p in selectors.home_feed(viewer=viewer, **kwargs).items]
+
+
+def test_new_post_is_pushed_to_active_followers(make_user, publish):
+    author, fan = make_user("author"), active(make_user("fan"))
+    social.follow_create(follower=fan, target=author)
+    assert feed_ids(fan) == []  # builds the (empty) timeline
+    post = publish(author)
+    assert [p for p, _a in get_store().read(fan.pk, before=None, count=10)] == [post.pk]
+    assert feed_ids(fan) == [post.pk]
+    assert feed_ids(author) == [post.pk]  # own posts are in one's own feed
+
+
+def test_followers_away_longer_than_the_window_get_a_rebuild_not_a_push(make_user, publish, settings):
+    author, fan = make_user("author"), active(make_user("fan"))
+    social.follow_create(follower=fan, target=author)
+    feed_ids(fan)
+    User.objects.filter(pk=fan.pk).update(last_active_at=timezone.now() - timedelta(days=30))
+    post = publish(author)
+    assert get_store().read(fan.pk, before=None, count=10) == []  # not pushed
+    fan.refresh_from_db()
+    assert feed_ids(fan) == [post.pk]  # rebuilt on return
+
+
+def test_large_accounts_are_pulled_at_read_time(make_user, publish, settings):
+    settings.FEED_PULL_THRESHOLD = 2
+    brand = make_user("brand")
+    fans = [active(make_user(f"fan{i}")) for i in range(3)]
+    for fan in fans:
+        social.follow_create(follower=fan, target=brand)
+        feed_ids(fan)
+    post = make_post(brand, photos=("Nikon_D70.jpg",))
+    assert tasks.fan_out_now(post_id=post.pk, author_id=brand.pk) == 1  # O(1) writes: only the brand's own
+    for fan in fans:
+        assert get_store().read(fan.pk, before=None, count=10) == []
+        assert feed_ids(fan) == [post.pk]
+
+
+@pytest.mark.parametrize("how", ["unfollow", "block", "blocked_by", "removed", "deleted", "private_then_removed"])
+def test_entries_disappear_at_once(make_user, publish, how, django_capture_on_commit_callbacks):
+    author, fan = make_user("author"), active(make_user("fan"))
+    social.follow_create(follower=fan, target=author)
+    feed_ids(fan)
+    post = publish(author)
+    assert feed_ids(fan) == [post.pk]
+    if how == "unfollow":
+        social.follow_delete(follower=fan, target=author)
+    elif how == "block":
+        social.block_create(blocker=fan, target=author)
+    elif how == "blocked_by":
+        social.block_create(blocker=author, target=fan)
+    elif how == "removed":
+        social.follower_remove(user=author, follower=fan)
+    elif how == "deleted":
+        with django_capture_on_commit_callbacks(execute=True):
+            post_services.post_delete(post=post, actor=author)
+        assert get_store().read(fan.pk, before=None, count=10) == []  # and cleaned up
+    else:
+        social.account_update(user=author, data={"is_private": True})
+        social.follower_remove(user=author, follower=fan)
+    assert feed_ids(fan) == []
+
+
+def test_pages_by_cursor_without_repeats(make_user, publish):
+    author, fan = make_user("author"), active(make_user("fan"))
+    social.follow_create(follower=fan, target=author)
+    feed_ids(fan)
+    posts = [publish(author).pk for _ in range(7)]
+    seen, cursor = [], None
+    while True:
+        page = selectors.home_feed(viewer=fan, cursor=cursor, limit=3)
+        seen += [p.pk for p in page.items]
+        cursor = page.next_cursor
+        if not cursor:
+            break
+    assert seen == list(reversed(posts))
+
+
+def test_feed_api_and_garbage_cursor(api, make_user, publish):
+    author, fan = make_user("author"), make_user("fan")
+    social.follow_create(follower=fan, target=author)
+    post = publish(author)
+    body = api(fan).get("/feed").json()
+    assert [p["id"] for p in body["items"]] == [post.pk]
+    assert body["items"][0]["liked_by_me"] is False
+    assert_error(api(fan).get("/feed", {"cursor": "garbage!"}), 400, "invalid_cursor")
+    assert_error(api().get("/feed"), 401)
+
+
+def test_a_page_costs_the_same_queries_whatever_its_size(api, make_user, publish, settings):
+    settings.FEED_PULL_THRESHOLD = 2
+    brand = make_user("brand")
+    friends = [make_user(f"friend{i}") for i in range(3)]
+    fan = active(make_user("fan"))
+    for other in friends + [brand]:
+        social.follow_create(follower=fan, target=other)
+    social.follow_create(follower=make_user("x1"), target=brand)
+    for _ in range(4):
+        for other in friends + [brand]:
+            publish(other, caption="#tag @fan")
+    client = api(fan)
+    client.get("/feed")  # builds the timeline, touches the token
+    with CaptureQueriesContext(connection) as small:
+        assert len(client.get("/feed", {"limit": 2}).json()["items"]) == 2
+    with CaptureQueriesContext(connection) as large:
+        assert len(client.get("/feed", {"limit": 16}).json()["items"]) == 16
+    assert len(small) == len(large)
+
+
+def test_feed_is_served_from_the_database_when_the_store_is_down(make_user, publish, settings):
+    author, fan = make_user("author"), active(make_user("fan"))
+    social.follow_create(follower=fan, target=author)
+    post = publish(author)
+    settings.TIMELINE_STORE = "redis"
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    assert feed_ids(fan) == [post.pk]
+
+
+def test_failed_fan_out_is_retried_and_never_doubles(make_user, monkeypatch, settings):
+    author, fan = make_user("author"), active(make_user("fan"))
+    social.follow_create(follower=fan, target=author)
+    feed_ids(fan)
+    post = make_post(author, photos=("Nikon_D70.jpg",))
+    store = get_store()
+    real_push, calls = store.push, []
+
+    def flaky_push(owner_ids, post_id, author_id):
+        calls.append(owner_ids)
+        real_push(owner_ids, post_id, author_id)
+        if len(calls) == 2:
+            raise timeline_store.TimelineUnavailable("lost the connection after writing")
+
+    monkeypatch.setattr(type(store), "push", lambda self, *a: flaky_push(*a))
+    tasks.fan_out.enqueue(post_id=post.pk, author_id=author.pk)
+    assert len(calls) == 4  # the whole task ran again
+    assert [p for p, _a in store.read(fan.pk, before=None, count=10)] == [post.pk]
+
+
+def test_new_posts_pill_and_suggestions(page_client, make_user, publish):
+    author, fan = make_user("author"), make_user("fan")
+    page = page_client(fan).get("/").content.decode()
+    assert 'data-testid="feed-empty"' in page and "author" in page  # suggested
+    social.follow_create(follower=fan, target=author)
+    first = publish(author)
+    publish(author)
+    pill = page_client(fan).get(f"/feed/new/?since={first.pk}").content.decode()
+    assert 'data-testid="new-posts"' in pill and "1 new post" in pill
+    assert page_client(fan).get("/feed/new/?since=abc").content.decode().strip() == ""
+
+
+def test_home_page_scrolls_with_htmx(page_client, make_user, publish):
+    author, fan = make_user("author"), make_user("fan")
+    social.follow_create(follower=fan, target=author)
+    for _ in range(12):
+        publish(author)
+    client = page_client(fan)
+    page = client.get("/").content.decode()
+    assert page.count('data-testid="feed-post"') == 10 and 'data-testid="feed-more"' in page
+    cursor = page.split("?cursor=")[1].split('"')[0]
+    more = client.get(f"/?cursor={cursor}", headers={"HX-Request": "true"}).content.decode()
+    assert more.count('data-testid="feed-post"') == 2 and "<html" not in more

@@ -1,0 +1,415 @@
+"""Explore: a ranked grid of posts from accounts the viewer does not follow, and trending hashtags.
+
+Ranking
+=======
+Every candidate post gets ``score = base × personal``::
+
+    base     = (PRIOR + LIKE_WEIGHT·likes + COMMENT_WEIGHT·comments + SAVE_WEIGHT·saves)
+               / (age_hours + AGE_OFFSET_HOURS) ** GRAVITY
+
+    personal = (1 + TAG_BOOST · min(shared_tags, TAG_BOOST_CAP))
+             × (1 + CO_LIKE_BOOST · min(co_likers, CO_LIKE_CAP))
+
+- ``likes`` and ``comments`` are the post's counters, ``saves`` are counted. Candidates are at
+  most WINDOW old, so these are the engagement within the window; divided by a power of the age
+  they measure engagement velocity with time decay (Hacker News' gravity formula).
+- PRIOR = 1: a post nobody has reacted to yet still ranks by freshness, and a personal boost
+  still lifts it (a boost of zero engagement would be zero).
+- LIKE_WEIGHT = 1, COMMENT_WEIGHT = 2, SAVE_WEIGHT = 3: a comment costs more effort than a like,
+  and a save says "I want to see this again", the strongest signal of the three.
+- AGE_OFFSET_HOURS = 2, GRAVITY = 1.5: the divisor is 5.2 at one hour, 133 at a day, 354 at two
+  days and 2,216 at a week, so a two-day-old post needs about 68 times the engagement of a
+  one-hour-old one to rank level with it. The offset keeps a brand-new post from dividing by ~0.
+- ``shared_tags``: how many of the post's hashtags appear on the viewer's SEED_POSTS most recent
+  liked and SEED_POSTS most recent saved posts. TAG_BOOST = 0.5 per tag, TAG_BOOST_CAP = 3 tags:
+  at most ×2.5, so a taste lifts posts but cannot bury everything else.
+- ``co_likers``: of up to CO_LIKERS other people who liked one of those seed posts, how many
+  liked this post too ("people who liked what you liked also liked"). CO_LIKE_BOOST = 0.25 per
+  person, CO_LIKE_CAP = 8 people: at most ×3.
+
+A page takes posts in score order (ties: newer first), at most MAX_PER_AUTHOR from one author.
+
+Candidates, bounded for speed
+=============================
+Scoring a million posts per request is out of the question, so a shared pool is built at most once
+per POOL_TTL seconds (and cached): the RECENT_POSTS newest posts plus the posts behind the latest
+RECENT_LIKES likes, RECENT_COMMENTS comments and RECENT_SAVES saves (what people engage with right
+now), kept if younger than WINDOW and by an active public account, then cut to the POOL_SIZE best by
+``base``. Private accounts never enter the pool, so it is the same for every viewer; each request
+then drops followed, own and blocked (either way) authors, adds the personal factor and re-ranks in
+Python. The posts of a page are read again through ``Post.objects.visible_to``, so a block or a
+switch to private made after the pool was built still hides them at once.
+
+Seen posts
+==========
+The cursor is signed and carries every id shown in this browsing session (up to SESSION_MAX, after
+which the session ends), so pages never repeat a post, whichever process or cache serves them. For
+members, the last SEEN_MAX ids shown are also kept in the cache for SEEN_TTL: a new session puts
+them behind every unseen post (shown again only when nothing unseen is left, so a small instance
+does not run dry on the third reload).
+
+Trending hashtags
+=================
+``growth = (uses in the last 24 h + 1) / (uses in the 7 days before / 7 + 1)``, among tags with
+at least TREND_MIN_USES = 3 uses in the last day; see `trending_hashtags`.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import accumulate
+from typing import NamedTuple
+
+from django.core import signing
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vitrina.accounts.models import Block
+from vitrina.core.pagination import MAX_LIMIT, InvalidCursor, Page
+from vitrina.posts.models import Comment, Hashtag, Like, Post, PostHashtag, Save
+from vitrina.posts.selectors import mark_for_viewer, with_details
+from vitrina.social.models import Follow
+
+PRIOR = 1.0
+LIKE_WEIGHT = 1.0
+COMMENT_WEIGHT = 2.0
+SAVE_WEIGHT = 3.0
+AGE_OFFSET_HOURS = 2.0
+GRAVITY = 1.5
+TAG_BOOST = 0.5
+TAG_BOOST_CAP = 3
+CO_LIKE_BOOST = 0.25
+CO_LIKE_CAP = 8
+
+WINDOW = timedelta(days=7)
+RECENT_POSTS = 1000
+RECENT_LIKES = 3000
+RECENT_COMMENTS = 1000
+RECENT_SAVES = 1000
+POOL_SIZE = 1000
+POOL_TTL = 60  # seconds; engagement a minute old is fresh enough for discovery
+SEED_POSTS = 50
+CO_LIKERS = 50
+MAX_PER_AUTHOR = 2
+
+DEFAULT_LIMIT = 24  # eight rows of three
+SESSION_MAX = 240  # ten pages of 24; keeps the cursor near a kilobyte
+SEEN_MAX = 120  # the last five pages of 24
+SEEN_TTL = 6 * 3600
+CURSOR_SALT = "vitrina.feed.explore"
+
+
+class Candidate(NamedTuple):
+    post_id: int
+    author_id: int
+    created: float  # POSIX seconds
+    engagement: float  # the numerator of `base`
+    tags: tuple[int, ...]
+
+
+def engagement(*, likes: int, comments: int, saves: int) -> float:
+    return PRIOR + LIKE_WEIGHT * likes + COMMENT_WEIGHT * comments + SAVE_WEIGHT * saves
+
+
+def decay(*, age_hours: float) -> float:
+    # A post newer than `now` (clocks of several machines) counts as brand new, not as negative age.
+    return (max(age_hours, 0.0) + AGE_OFFSET_HOURS) ** GRAVITY
+
+
+def base_score(*, likes: int, comments: int, saves: int, age_hours: float) -> float:
+    return engagement(likes=likes, comments=comments, saves=saves) / decay(age_hours=age_hours)
+
+
+def personal_boost(*, shared_tags: int, co_likers: int) -> float:
+    return (1 + TAG_BOOST * min(shared_tags, TAG_BOOST_CAP)) * (1 + CO_LIKE_BOOST * min(co_likers, CO_LIKE_CAP))
+
+
+# --- The shared pool ---------------------------------------------------------------------------
+# Indexes it relies on (all exist): the primary keys of posts_post, posts_like, posts_comment and
+# posts_save, read newest first with LIMIT; accounts_user's primary key for the author join;
+# posts_save.post_id and posts_posthashtag.post_id (foreign-key indexes) for save counts and tags.
+# Nothing filters posts_post by created_at or like_count, so no new index on it is needed here.
+
+
+def _pool_build(*, now: datetime) -> list[Candidate]:
+    ids = set(Post.objects.order_by("-id").values_list("id", flat=True)[:RECENT_POSTS])
+    for model, count in ((Like, RECENT_LIKES), (Comment, RECENT_COMMENTS), (Save, RECENT_SAVES)):
+        ids.update(model.objects.order_by("-id").values_list("post_id", flat=True)[:count])
+    rows = list(
+        Post.objects.filter(pk__in=ids, created_at__gte=now - WINDOW, author__is_active=True,
+                            author__is_private=False)
+        .values_list("id", "author_id", "created_at", "like_count", "comment_count")
+    )
+    saves = dict(
+        Save.objects.filter(post_id__in=[row[0] for row in rows])
+        .values("post_id").annotate(n=Count("id")).values_list("post_id", "n")
+    )
+    moment = now.timestamp()
+    scored = [
+        (engagement(likes=likes, comments=comments, saves=saves.get(pk, 0)), pk, author_id, created.timestamp())
+        for pk, author_id, created, likes, comments in rows
+    ]
+    scored.sort(key=lambda s: (s[0] / decay(age_hours=(moment - s[3]) / 3600), s[1]), reverse=True)
+    scored = scored[:POOL_SIZE]
+    tags = defaultdict(list)
+    links = PostHashtag.objects.filter(post_id__in=[s[1] for s in scored]).values_list("post_id", "hashtag_id")
+    for post_id, hashtag_id in links:
+        tags[post_id].append(hashtag_id)
+    return [Candidate(pk, author_id, created, eng, tuple(tags[pk])) for eng, pk, author_id, created in scored]
+
+
+def _pool(*, now: datetime) -> list[Candidate]:
+    """The pool of this POOL_TTL period; while one request builds it, others use the previous one."""
+    bucket = int(now.timestamp() // POOL_TTL)
+    key = f"explore:pool:{bucket}"
+    pool = cache.get(key)
+    if pool is None:
+        if not cache.add(f"{key}:building", 1, POOL_TTL):
+            pool = cache.get(f"explore:pool:{bucket - 1}")
+        if pool is None:
+            pool = _pool_build(now=now)
+            cache.set(key, pool, POOL_TTL * 2)
+    return pool
+
+
+# --- The viewer's part -------------------------------------------------------------------------
+# Indexes: social_follow's follow_unique (follower, target); accounts_block's block_unique
+# (blocker, blocked) and its blocked_id foreign-key index; posts_save's save_user_recent (user, -id)
+# for the seeds; posts_like's post_id foreign-key index for the co-likers; posts_like's user_id
+# foreign-key index for the viewer's likes and the co-likers' likes. The last two read table rows
+# scattered over posts_like: an index on posts_like (user, post) would make them index-only
+# (asked for; the co-likers' likes are the slowest query of a warm request without it).
+
+
+def _hidden_authors(viewer) -> set[int]:
+    """Accounts the viewer follows or has a block with, either way (one query).
+
+    Read whole rather than filtered by the pool's authors: a thousand-id IN list costs more to
+    plan than an index-only scan of one member's follows (at most a few thousand rows).
+    """
+    follows = Follow.objects.filter(follower=viewer).values_list("target_id", flat=True)
+    blocked = Block.objects.filter(blocker=viewer).values_list("blocked_id", flat=True)
+    blockers = Block.objects.filter(blocked=viewer).values_list("blocker_id", flat=True)
+    return set(follows.union(blocked, blockers))
+
+
+def _seed_posts(viewer) -> set[int]:
+    liked = Like.objects.filter(user=viewer).order_by("-id").values_list("post_id", flat=True)[:SEED_POSTS]
+    saved = Save.objects.filter(user=viewer).order_by("-id").values_list("post_id", flat=True)[:SEED_POSTS]
+    return set(liked) | set(saved)
+
+
+def _co_likes(viewer, *, seeds: set[int], candidates: list[int]) -> Counter:
+    """For each candidate, how many of up to CO_LIKERS people who liked a seed post liked it too."""
+    # No ORDER BY: "the latest likers" would make PostgreSQL walk the whole like table backwards
+    # when the seeds are old and little liked; this reads at most CO_LIKERS index entries.
+    co_likers = set(
+        Like.objects.filter(post_id__in=seeds).exclude(user=viewer).values_list("user_id", flat=True)[:CO_LIKERS]
+    )
+    if not co_likers or not candidates:
+        return Counter()
+    # Filtered to the candidates in Python: with `post_id IN (...)` PostgreSQL ANDs in a bitmap of
+    # every like of the pool's (popular) posts, which costs more than it saves.
+    wanted = set(candidates)
+    likes = Like.objects.filter(user_id__in=co_likers, post_id__gte=min(wanted)).values_list("post_id", flat=True)
+    return Counter(pk for pk in likes if pk in wanted)
+
+
+def _history_key(viewer) -> str:
+    return f"explore:seen:{viewer.pk}"
+
+
+def _encode_cursor(ids: list[int]) -> str:
+    ordered = sorted(set(ids))
+    # Sorted and delta-encoded, the ids compress to about two bytes each.
+    deltas = [ordered[0]] + [b - a for a, b in zip(ordered, ordered[1:], strict=False)]
+    return signing.dumps({"s": ",".join(map(str, deltas))}, salt=CURSOR_SALT, compress=True)
+
+
+def _decode_cursor(cursor: str | None) -> list[int]:
+    if not cursor:
+        return []
+    try:
+        deltas = [int(d) for d in signing.loads(cursor, salt=CURSOR_SALT)["s"].split(",")]
+    except (signing.BadSignature, ValueError, KeyError, TypeError, AttributeError):
+        raise InvalidCursor(_("This cursor is not valid.")) from None
+    return list(accumulate(deltas))
+
+
+def _pick(ranked: list[Candidate], *, limit: int, seen_before: set[int]) -> list[Candidate]:
+    """Best first, at most MAX_PER_AUTHOR per author; posts seen in earlier sessions only to fill up."""
+    picked: list[Candidate] = []
+    per_author: Counter = Counter()
+    for fresh in (True, False):
+        for c in ranked:
+            if len(picked) == limit:
+                return picked
+            if (c.post_id not in seen_before) == fresh and per_author[c.author_id] < MAX_PER_AUTHOR:
+                picked.append(c)
+                per_author[c.author_id] += 1
+    return picked
+
+
+def _personalise(viewer, pool: list[Candidate]) -> tuple[list[Candidate], dict[int, float]]:
+    """Drop followed, own, blocked and already liked or saved posts; the personal factor of the rest."""
+    hidden = _hidden_authors(viewer) | {viewer.pk}
+    seeds = _seed_posts(viewer)
+    pool = [c for c in pool if c.author_id not in hidden and c.post_id not in seeds]
+    if not seeds or not pool:
+        return pool, {}
+    liked_tags = set(PostHashtag.objects.filter(post_id__in=seeds).values_list("hashtag_id", flat=True))
+    co_likes = _co_likes(viewer, seeds=seeds, candidates=[c.post_id for c in pool])
+    boosts = {
+        c.post_id: personal_boost(shared_tags=len(liked_tags.intersection(c.tags)), co_likers=co_likes[c.post_id])
+        for c in pool
+    }
+    return pool, boosts
+
+
+def explore_page(*, viewer, cursor: str | None = None, limit: int | None = DEFAULT_LIMIT,
+                 now: datetime | None = None) -> Page:
+    """One page of Explore for the viewer (None or anonymous: public posts, unpersonalised)."""
+    now = now or timezone.now()
+    viewer = viewer if viewer is not None and viewer.is_authenticated else None
+    shown = _decode_cursor(cursor)
+    limit = max(1, min(int(limit or DEFAULT_LIMIT), MAX_LIMIT, SESSION_MAX - len(shown)))
+    excluded = set(shown)
+    moment = now.timestamp()
+    oldest = moment - WINDOW.total_seconds()
+    pool = [c for c in _pool(now=now) if c.created >= oldest and c.post_id not in excluded]
+    boosts: dict[int, float] = {}
+    history: list[int] = []
+    if viewer is not None:
+        pool, boosts = _personalise(viewer, pool)
+        history = cache.get(_history_key(viewer)) or []
+
+    def score(c: Candidate) -> float:
+        return c.engagement / decay(age_hours=(moment - c.created) / 3600) * boosts.get(c.post_id, 1.0)
+
+    ranked = sorted(pool, key=lambda c: (score(c), c.post_id), reverse=True)
+    picked = [c.post_id for c in _pick(ranked, limit=limit, seen_before=set(history))]
+
+    # Read again with the viewer's permissions: the pool may be up to POOL_TTL old.
+    visible = Post.objects.visible_to(viewer).filter(pk__in=picked, author__is_private=False)
+    by_id = {post.pk: post for post in with_details(visible)}
+    items = mark_for_viewer([by_id[pk] for pk in picked if pk in by_id], viewer)
+
+    if viewer is not None and items:
+        history = [pk for pk in history if pk not in by_id] + [post.pk for post in items]
+        cache.set(_history_key(viewer), history[-SEEN_MAX:], SEEN_TTL)
+    session = shown + picked
+    more = len(ranked) > len(picked) and len(session) < SESSION_MAX
+    return Page(items=items, next_cursor=_encode_cursor(session) if more and picked else None)
+
+
+# --- Trending hashtags -------------------------------------------------------------------------
+
+TREND_RECENT = timedelta(hours=24)
+TREND_BASELINE = timedelta(days=7)
+TREND_MIN_USES = 3
+TREND_TTL = 300  # seconds; a trend is a matter of hours
+TREND_MAX = 50
+TREND_KEPT = 200  # ranked once for everyone; a viewer's blocks correct only these
+
+
+@dataclass(frozen=True)
+class TrendingHashtag:
+    name: str
+    post_count: int  # posts with the tag in the last TREND_RECENT that the viewer may see
+    growth: float
+
+
+def growth(*, recent: int, before: int) -> float:
+    """(uses in the last 24 h + 1) / (uses per day in the 7 days before + 1).
+
+    The +1 on both sides keeps a tag never seen before from dividing by zero and damps the
+    noise of tiny numbers: 5 uses today after none all week is 6.0, a steady 5 a day is 1.0.
+    """
+    return (recent + 1) / (before / (TREND_BASELINE / timedelta(days=1)) + 1)
+
+
+def _trend_counts(*, now: datetime, authors=None, tags=None) -> dict[int, tuple[int, int]]:
+    """{hashtag_id: (uses in the last TREND_RECENT, uses in the TREND_BASELINE before)}.
+
+    Counts uses on posts of active public accounts only, so a trend is the same for everyone and
+    never tells anyone that a private account used a tag. This reads every tag use of the last
+    eight days (about 1–2 s at 30,000 posts a day on a busy 2-core machine), hence the cache and
+    the single builder in `_trends`; an index on posts_post.created_at (asked for) helps smaller
+    instances.
+    """
+    recent_since = now - TREND_RECENT
+    links = PostHashtag.objects.filter(
+        post__created_at__gte=recent_since - TREND_BASELINE, post__author__is_active=True,
+        post__author__is_private=False,
+    )
+    if authors is not None:
+        links = links.filter(post__author_id__in=authors, hashtag_id__in=tags)
+    rows = links.values("hashtag_id").annotate(
+        recent=Count("id", filter=Q(post__created_at__gte=recent_since)),
+        before=Count("id", filter=Q(post__created_at__lt=recent_since)),
+    )
+    if authors is None:
+        rows = rows.filter(recent__gte=TREND_MIN_USES)
+    return {row["hashtag_id"]: (row["recent"], row["before"]) for row in rows}
+
+
+def _ranked(counts: dict[int, tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """(hashtag_id, recent, before) of the tags used at least TREND_MIN_USES times, best first."""
+    kept = [(tag_id, recent, before) for tag_id, (recent, before) in counts.items() if recent >= TREND_MIN_USES]
+    kept.sort(key=lambda t: (-growth(recent=t[1], before=t[2]), -t[1], t[0]))
+    return kept
+
+
+def _trends(*, now: datetime) -> dict[int, tuple[str, int, int]]:
+    """The TREND_KEPT fastest-growing tags for everyone: {id: (name, recent, before)}, best first.
+
+    One request builds them per TREND_TTL; the others meanwhile get the previous period's, or
+    none at all right after a start (a moment without trends beats every request recounting).
+    """
+    bucket = int(now.timestamp() // TREND_TTL)
+    key = f"explore:trends:{bucket}"
+    trends = cache.get(key)
+    if trends is None:
+        if not cache.add(f"{key}:building", 1, TREND_TTL):
+            return cache.get(f"explore:trends:{bucket - 1}") or {}
+        try:
+            kept = _ranked(_trend_counts(now=now))[:TREND_KEPT]
+            names = dict(Hashtag.objects.filter(pk__in=[t[0] for t in kept]).values_list("id", "name"))
+        except BaseException:
+            cache.delete(f"{key}:building")  # so that the next request tries again
+            raise
+        trends = {tag_id: (names[tag_id], recent, before) for tag_id, recent, before in kept}
+        cache.set(key, trends, TREND_TTL * 2)
+    return trends
+
+
+def trending_hashtags(*, viewer, now: datetime | None = None, limit: int = 10) -> list[TrendingHashtag]:
+    """Hashtags whose use grows fastest.
+
+        growth = (recent + 1) / (before / 7 + 1)
+
+    ``recent``: uses in the last TREND_RECENT (24 h); ``before``: uses in the TREND_BASELINE
+    (7 days) before that, so ``before / 7`` is the usual day. Only uses on public posts the viewer
+    may see count (no private accounts, no blocks either way), and a tag needs TREND_MIN_USES (3)
+    uses in the last day to count at all: two posts are a coincidence, not a trend. Ties go to more
+    uses, then the name. Counts are shared for TREND_TTL (300 s); `post_count` is ``recent``.
+    """
+    now = now or timezone.now()
+    trends = _trends(now=now)
+    counts = {tag_id: (recent, before) for tag_id, (_name, recent, before) in trends.items()}
+    if viewer is not None and viewer.is_authenticated and counts:
+        blocks = Block.objects.filter(Q(blocker=viewer) | Q(blocked=viewer)).values_list("blocker_id", "blocked_id")
+        others = {a if b == viewer.pk else b for a, b in blocks}
+        if others:
+            # Uses by accounts with a block either way do not count for this viewer. Only the kept
+            # tags are corrected: one that a blocked account kept below them stays out of the list.
+            for tag_id, (recent, before) in _trend_counts(now=now, authors=others, tags=counts).items():
+                all_recent, all_before = counts[tag_id]
+                counts[tag_id] = (all_recent - recent, all_before - before)
+    ranked = sorted(_ranked(counts), key=lambda t: (-growth(recent=t[1], before=t[2]), -t[1], trends[t[0]][0]))
+    return [
+        TrendingHashtag(name=trends[tag_id][0], post_count=recent, growth=round(growth(recent=recent, before=before), 2))
+        for tag_id, recent, before in ranked[: max(1, min(limit, TREND_MAX))]
+    ]

@@ -1,0 +1,134 @@
+"""The home feed: pushed timelines merged with posts pulled from very large accounts.
+
+A page costs a fixed number of queries whatever its size: the viewer's follows,
+the timeline read, one query for posts too large to fan out, the posts with
+their media/tags/mentions, and the viewer's likes and saves. Entries are
+re-checked against the live graph on every read, so an unfollow, a block, a
+removed follower or a deleted post disappears at once, before any clean-up.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from vitrina.accounts.models import User
+from vitrina.core.pagination import Page, clamp_limit, decode_cursor, encode_cursor
+from vitrina.posts.models import Post
+from vitrina.posts.selectors import mark_for_viewer, with_details
+from vitrina.social.models import Follow
+from vitrina.timeline.models import PulledPost
+from vitrina.timeline.store import CAPACITY, TimelineUnavailable, get_store
+
+# Read twice the page from each source: entries filtered out (unfollowed, blocked,
+# deleted) rarely leave a page short, and a short page triggers one more round.
+OVERFETCH = 2
+MAX_ROUNDS = 3
+# Writing last_active_at on every read would turn each feed read into a write.
+ACTIVE_TOUCH_EVERY = timedelta(hours=1)
+SUGGESTIONS = 6
+
+
+def _touch_active(viewer: User) -> None:
+    now = timezone.now()
+    if viewer.last_active_at is None or now - viewer.last_active_at > ACTIVE_TOUCH_EVERY:
+        User.objects.filter(pk=viewer.pk).update(last_active_at=now)
+        viewer.last_active_at = now
+
+
+def _authors(viewer: User) -> set[int]:
+    """Accounts whose posts belong in the viewer's feed: those followed, and the viewer."""
+    followed = Follow.objects.filter(follower=viewer, target__is_active=True).values_list("target_id", flat=True)
+    return {viewer.pk, *followed}
+
+
+def _pulled_ids(authors: set[int], *, before: int | None, count: int) -> list[tuple[int, int]]:
+    """Posts of followed accounts that were too large to fan out, newest first."""
+    rows = PulledPost.objects.filter(author_id__in=authors)
+    if before is not None:
+        rows = rows.filter(post_id__lt=before)
+    return list(rows.order_by("-post_id").values_list("post_id", "author_id")[:count])
+
+
+def _query_ids(author_ids, *, before: int | None, count: int) -> list[tuple[int, int]]:
+    if not author_ids:
+        return []
+    rows = Post.objects.filter(author_id__in=author_ids)
+    if before is not None:
+        rows = rows.filter(pk__lt=before)
+    return list(rows.order_by("-pk").values_list("pk", "author_id")[:count])
+
+
+def rebuild_timeline(viewer: User, *, store=None) -> list[tuple[int, int]]:
+    """A timeline recomputed from follows and posts (pulled posts may be in it too; reads dedupe)."""
+    entries = _query_ids(_authors(viewer), before=None, count=CAPACITY)
+    (store or get_store()).replace(viewer.pk, entries)
+    return entries
+
+
+def _was_away(viewer: User) -> bool:
+    """Absent longer than FEED_ACTIVE_DAYS: fan-out skipped this member, so the timeline is stale."""
+    cutoff = timezone.now() - timedelta(days=settings.FEED_ACTIVE_DAYS)
+    return viewer.last_active_at is None or viewer.last_active_at < cutoff
+
+
+def _pushed_ids(viewer, *, authors, before, count, rebuild: bool) -> list[tuple[int, int]]:
+    """From the store (rebuilt on a miss); from the database when the store is down."""
+    try:
+        store = get_store()
+        complete = store.status(viewer.pk)
+        if rebuild or complete is None:
+            complete = len(rebuild_timeline(viewer, store=store)) < CAPACITY
+        entries = store.read(viewer.pk, before=before, count=count)
+        if len(entries) == count or complete:
+            return entries
+        # Past the end of the stored timeline (it is capped): older posts come from a query.
+        older = entries[-1][0] if entries else before
+        return entries + _query_ids(authors, before=older, count=count - len(entries))
+    except TimelineUnavailable:
+        return _query_ids(authors, before=before, count=count)
+
+
+def home_feed(*, viewer: User, cursor: str | None = None, limit: int | None = None) -> Page:
+    limit = clamp_limit(limit)
+    before = decode_cursor(cursor)
+    rebuild = before is None and _was_away(viewer)
+    _touch_active(viewer)
+    authors = _authors(viewer)
+    visible = Post.objects.visible_to(viewer)
+    posts: list[Post] = []
+    for _round in range(MAX_ROUNDS):
+        want = (limit - len(posts)) * OVERFETCH
+        pushed = _pushed_ids(viewer, authors=authors, before=before, count=want, rebuild=rebuild)
+        rebuild = False
+        pulled_ids = _pulled_ids(authors, before=before, count=want)
+        merged = sorted(dict(pushed + pulled_ids).items(), reverse=True)[:want]
+        candidates = [pid for pid, author in merged if author in authors]
+        found = {p.pk: p for p in with_details(visible.filter(pk__in=candidates))} if candidates else {}
+        for pid, _author in merged:
+            if pid in found:
+                posts.append(found[pid])
+                if len(posts) == limit:
+                    break
+        if len(posts) == limit or len(pushed) < want and len(pulled_ids) < want:
+            break  # a full page, or both sources have nothing older
+        before = merged[-1][0]
+    mark_for_viewer(posts, viewer)
+    # A full page always offers a next one (which may turn out empty at the very end).
+    next_cursor = encode_cursor(posts[-1].pk) if len(posts) == limit else None
+    return Page(items=posts, next_cursor=next_cursor)
+
+
+def new_posts_count(*, viewer: User, since: int) -> int:
+    """How many posts newer than `since` wait at the top of the feed (for the "new posts" pill)."""
+    authors = _authors(viewer)
+    return Post.objects.visible_to(viewer).filter(author_id__in=authors, pk__gt=since).count()
+
+
+def suggested_accounts(*, viewer: User, count: int = SUGGESTIONS) -> list[User]:
+    """Popular accounts the viewer does not follow yet, for the empty feed."""
+    followed = Follow.objects.filter(follower=viewer).values("target_id")
+    return list(
+        User.objects.visible_to(viewer).exclude(pk=viewer.pk).exclude(pk__in=followed)
+        .order_by("-followers_count", "pk")[:count]
+    )

@@ -1,0 +1,30 @@
+from django.shortcuts import redirect, render
+
+from vitrina.core.htmx import render_htmx
+from vitrina.core.pagination import InvalidCursor
+from vitrina.feed import selectors
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    try:
+        page = selectors.home_feed(viewer=request.user, cursor=request.GET.get("cursor"), limit=10)
+    except InvalidCursor:
+        return redirect("web:home")
+    context = {"page": page, "newest": page.items[0].pk if page.items else 0}
+    if not page.items and not request.GET.get("cursor"):
+        context["suggestions"] = selectors.suggested_accounts(viewer=request.user)
+    return render_htmx(request, "feed/home.html", "feed/_feed_items.html", context)
+
+
+def new_posts(request):
+    """The "new posts" pill, polled by the home page; empty when there is nothing new."""
+    if not request.user.is_authenticated:
+        return render(request, "feed/_new_posts.html", {"count": 0})
+    try:
+        since = int(request.GET.get("since", "0"))
+    except ValueError:
+        since = 0
+    count = selectors.new_posts_count(viewer=request.user, since=since) if since else 0
+    return render(request, "feed/_new_posts.html", {"count": count})

@@ -1,0 +1,31 @@
+from ninja import Field, Query, Router, Schema
+
+from vitrina.accounts.auth import OPTIONAL, viewer_of
+from vitrina.accounts.schemas import AccountSummary
+from vitrina.posts.schemas import HashtagOut, PostOut
+from vitrina.search import selectors
+
+router = Router(tags=["search"])
+
+
+class SearchParams(Schema):
+    q: str = Field("", description="Up to 100 characters; a leading @ (accounts) or # (hashtags) is ignored.")
+    # A plain string checked by the selector (the enum is for the docs), so an
+    # unknown type gets the same 422 body here as from every other entry point.
+    type: str = Field(selectors.SearchType.ACCOUNTS.value, json_schema_extra={"enum": selectors.SearchType.values})
+    cursor: str | None = Field(None, description="Posts only; accounts and hashtags have one ranked page.")
+    limit: int = Field(selectors.DEFAULT_LIMIT, description="1 to 50.")
+
+
+class SearchOut(Schema):
+    # One list shape per type; the three never share their required fields.
+    items: list[AccountSummary] | list[HashtagOut] | list[PostOut]
+    next_cursor: str | None
+
+
+@router.get("/search", response=SearchOut, auth=OPTIONAL)
+def search(request, params: Query[SearchParams]):
+    page = selectors.search(
+        viewer=viewer_of(request), q=params.q, kind=params.type, cursor=params.cursor, limit=params.limit
+    )
+    return {"items": page.items, "next_cursor": page.next_cursor}
