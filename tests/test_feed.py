@@ -197,3 +197,22 @@ def test_home_page_scrolls_with_htmx(page_client, make_user, publish):
     cursor = page.split("?cursor=")[1].split('"')[0]
     more = client.get(f"/?cursor={cursor}", headers={"HX-Request": "true"}).content.decode()
     assert more.count('data-testid="feed-post"') == 2 and "<html" not in more
+
+
+def test_feed_cards_match_the_post_schema_and_stay_fresh(api, make_user, publish):
+    author, fan = make_user("author", display_name="Author"), make_user("fan")
+    social.follow_create(follower=fan, target=author)
+    post = publish(author, caption="first #one")
+    post_services.like_create(user=fan, post=post)
+    client = api(fan)
+    card = client.get("/feed").json()["items"][0]
+    assert card == client.get(f"/posts/{post.pk}").json()  # same shape and values as GET /posts/{id}
+    # Edits, counters, the reader's state and the author's profile show at once, cache or not.
+    post_services.post_update(post=post, editor=author, caption="edited #two")
+    post_services.like_delete(user=fan, post=post)
+    social.account_update(user=author, data={"display_name": "Renamed"})
+    card = client.get("/feed").json()["items"][0]
+    assert (card["caption"], card["hashtags"], card["like_count"], card["liked_by_me"]) == (
+        "edited #two", ["two"], 0, False)
+    assert card["author"]["display_name"] == "Renamed"
+    assert card == client.get(f"/posts/{post.pk}").json()

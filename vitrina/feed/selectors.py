@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from vitrina.accounts.models import User
 from vitrina.core.pagination import Page, clamp_limit, decode_cursor, encode_cursor
+from vitrina.posts.cards import FRESH, cards_for
 from vitrina.posts.models import Post
 from vitrina.posts.selectors import mark_for_viewer, with_details
 from vitrina.social.models import Follow
@@ -89,34 +90,48 @@ def _pushed_ids(viewer, *, authors, before, count, rebuild: bool) -> list[tuple[
         return _query_ids(authors, before=before, count=count)
 
 
-def home_feed(*, viewer: User, cursor: str | None = None, limit: int | None = None) -> Page:
+def home_feed_rows(*, viewer: User, cursor: str | None = None, limit: int | None = None):
+    """The page's posts as FRESH rows (vitrina.posts.cards), newest first, and the next cursor."""
     limit = clamp_limit(limit)
     before = decode_cursor(cursor)
     rebuild = before is None and _was_away(viewer)
     _touch_active(viewer)
     authors = _authors(viewer)
     visible = Post.objects.visible_to(viewer)
-    posts: list[Post] = []
+    rows: list[dict] = []
     for _round in range(MAX_ROUNDS):
-        want = (limit - len(posts)) * OVERFETCH
+        want = (limit - len(rows)) * OVERFETCH
         pushed = _pushed_ids(viewer, authors=authors, before=before, count=want, rebuild=rebuild)
         rebuild = False
         pulled_ids = _pulled_ids(authors, before=before, count=want)
         merged = sorted(dict(pushed + pulled_ids).items(), reverse=True)[:want]
         candidates = [pid for pid, author in merged if author in authors]
-        found = {p.pk: p for p in with_details(visible.filter(pk__in=candidates))} if candidates else {}
+        found = {row["pk"]: row for row in visible.filter(pk__in=candidates).values(*FRESH)} if candidates else {}
         for pid, _author in merged:
             if pid in found:
-                posts.append(found[pid])
-                if len(posts) == limit:
+                rows.append(found[pid])
+                if len(rows) == limit:
                     break
-        if len(posts) == limit or len(pushed) < want and len(pulled_ids) < want:
+        if len(rows) == limit or len(pushed) < want and len(pulled_ids) < want:
             break  # a full page, or both sources have nothing older
         before = merged[-1][0]
-    mark_for_viewer(posts, viewer)
     # A full page always offers a next one (which may turn out empty at the very end).
-    next_cursor = encode_cursor(posts[-1].pk) if len(posts) == limit else None
-    return Page(items=posts, next_cursor=next_cursor)
+    next_cursor = encode_cursor(rows[-1]["pk"]) if len(rows) == limit else None
+    return rows, next_cursor
+
+
+def home_feed(*, viewer: User, cursor: str | None = None, limit: int | None = None) -> Page:
+    """The page as Post objects with their details, for the web page."""
+    rows, next_cursor = home_feed_rows(viewer=viewer, cursor=cursor, limit=limit)
+    posts = {p.pk: p for p in with_details(Post.objects.filter(pk__in=[row["pk"] for row in rows]))}
+    items = mark_for_viewer([posts[row["pk"]] for row in rows if row["pk"] in posts], viewer)
+    return Page(items=items, next_cursor=next_cursor)
+
+
+def home_feed_cards(*, viewer: User, cursor: str | None = None, limit: int | None = None) -> dict:
+    """The page as the API shows it, mostly from the per-post card cache."""
+    rows, next_cursor = home_feed_rows(viewer=viewer, cursor=cursor, limit=limit)
+    return {"items": cards_for(viewer=viewer, rows=rows), "next_cursor": next_cursor}
 
 
 def new_posts_count(*, viewer: User, since: int) -> int:
