@@ -11,8 +11,11 @@ TOKEN_TOUCH_EVERY = timedelta(minutes=10)
 def user_for_token(key: str) -> User | None:
     if not key:
         return None
-    token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(key)).first()
-    if token is None or not token.user.is_active:
+    try:
+        token = ApiToken.objects.select_related("user").get(key_hash=ApiToken.hash(key))
+    except ApiToken.DoesNotExist:
+        return None
+    if not token.user.is_active:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_EVERY:

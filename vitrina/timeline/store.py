@@ -6,6 +6,7 @@ miss), so losing Redis loses nothing. A store that cannot answer raises
 TimelineUnavailable and the reader falls back to a plain query over follows.
 """
 
+import time
 from functools import cache
 
 import redis
@@ -166,8 +167,18 @@ def _redis_store(url: str, prefix: str, ttl: int) -> RedisStore:
     return RedisStore(url, prefix, ttl)
 
 
+# The epoch is read at most every few seconds per process: a query per feed read would cost
+# more than the read itself, and a bump only has to reach readers soon, not instantly.
+EPOCH_READ_EVERY = 5.0
+_epoch_seen = {"value": 0, "at": float("-inf")}
+
+
 def current_epoch() -> int:
-    return TimelineEpoch.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+    now = time.monotonic()
+    if now - _epoch_seen["at"] > EPOCH_READ_EVERY:
+        _epoch_seen["value"] = TimelineEpoch.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+        _epoch_seen["at"] = now
+    return _epoch_seen["value"]
 
 
 def invalidate_redis_timelines() -> None:
@@ -176,6 +187,7 @@ def invalidate_redis_timelines() -> None:
         epoch, _created = TimelineEpoch.objects.select_for_update().get_or_create(pk=1)
         epoch.value += 1
         epoch.save(update_fields=["value"])
+    _epoch_seen["at"] = float("-inf")
 
 
 def get_store():
