@@ -72,6 +72,7 @@ def fan_out(*, post_id: int, author_id: int, attempt: int = 1) -> None:
 @task()
 def remove_post(*, post_id: int, author_id: int) -> None:
     store = get_store()
-    owners = [author_id] + [o for chunk in active_follower_ids(author_id) for o in chunk]
+    pulled, _rows = PulledPost.objects.filter(post_id=post_id).delete()
+    # A pulled post was never fanned out: only its author's own timeline holds it.
+    owners = [author_id] if pulled else [author_id] + [o for chunk in active_follower_ids(author_id) for o in chunk]
     store.remove_post(owners, post_id)
-    PulledPost.objects.filter(post_id=post_id).delete()
