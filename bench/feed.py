@@ -2,7 +2,10 @@
 
     .venv/bin/python bench/feed.py --backend sqlite|postgres [--accounts 100000 --edges 5000000 --posts 1000000]
                                    [--reuse] [--reads 2000] [--load-seconds 20] [--concurrency 8,16,32]
-    .venv/bin/python bench/feed.py --backend postgres --reuse --only explore-search   (that part alone)
+    .venv/bin/python bench/feed.py --backend postgres --only load,explore-search   (those phases alone, on the
+        data in place; the sizes flags must match it; results merged into the JSON file)
+    .venv/bin/python bench/feed.py --backend sqlite --only gc-freeze   (experiment: warm reads and granian with
+        and without gc.freeze() after start-up, interleaved; never part of a default run)
 
 Data (bench/feed_generate.py): a database of its own, left in place for --reuse:
   sqlite:   /tmp/vitrina-bench/sqlite/vitrina.sqlite3 (VITRINA_VAR_DIR=/tmp/vitrina-bench/sqlite),
@@ -760,7 +763,8 @@ def run_wrk(port: int, lua: Path, connections: int, seconds: int) -> dict:
             "errors": {k: raw[k] for k in ("connect_errors", "read_errors", "write_errors", "non_2xx", "timeouts")}}
 
 
-def measure_load(env: dict, members: list[int], tokens: dict[int, str], args) -> dict:
+def measure_load(env: dict, members: list[int], tokens: dict[int, str], args, *, levels: list[int] | None = None,
+                 app: str = "vitrina.wsgi:application") -> dict:
     from django.utils import timezone
 
     from vitrina.accounts.models import ApiToken, User
@@ -785,7 +789,7 @@ def measure_load(env: dict, members: list[int], tokens: dict[int, str], args) ->
         else:
             server_env[key] = value
     cmd = [str(VENV / "granian"), "--interface", "wsgi", "--workers", "2", "--blocking-threads", "4",
-           "--host", "127.0.0.1", "--port", str(port), "vitrina.wsgi:application"]
+           "--host", "127.0.0.1", "--port", str(port), app]
     server_log = open(work / "granian.log", "w")
     server = subprocess.Popen(cmd, cwd=ROOT, env=server_env, stdout=server_log, stderr=subprocess.STDOUT,
                               start_new_session=True)
@@ -794,7 +798,7 @@ def measure_load(env: dict, members: list[int], tokens: dict[int, str], args) ->
         wait_ready(port, pool[0])
         workers = process_tree(server.pid)
         out["worker_pids"] = workers
-        for level in args.concurrency:
+        for level in levels or args.concurrency:
             run_wrk(port, lua, level, 3)  # warm-up: every thread's connection and code paths
             t0 = os.getloadavg()
             cpu0 = cpu_seconds(workers + [server.pid])
@@ -819,10 +823,59 @@ def measure_load(env: dict, members: list[int], tokens: dict[int, str], args) ->
             server.kill()
             server.wait()
         server_log.close()
-    tail = (work / "granian.log").read_text()[-2000:]
+        tail = (work / "granian.log").read_text()[-2000:]
+        shutil.rmtree(work, ignore_errors=True)
+        if sys.exc_info()[0] is not None:
+            log(f"granian's log ends:\n{tail}")
     if "Traceback" in tail or "Error" in tail:
         out["server_log_tail"] = tail
-    shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
+# --- 6. experiment: gc.freeze() ---------------------------------------------------------------------------
+
+def measure_gc_freeze(env: dict, members: list[int], tokens: dict[int, str], args, rng: random.Random) -> dict:
+    """Warm feed reads in blocks A B A B (B: gc.freeze() after start-up), then granian A, B, A at the primary
+    concurrency (B: bench/feed_wsgi_gcfreeze.py). Interleaved, as the machine's other load drifts."""
+    import gc
+
+    from django.test import Client
+
+    import vitrina.urls  # noqa: F401  (what a worker has loaded after its first request)
+
+    client = Client()
+    for uid in members:
+        get(client, FEED, tokens[uid])
+    blocks: dict[str, list[float]] = {"default": [], "gc_freeze": []}
+    cpu: dict[str, list[float]] = {"default": [], "gc_freeze": []}
+    collections: dict[str, int] = {"default": 0, "gc_freeze": 0}
+    full = []
+    gc.callbacks.append(lambda phase, info: full.append(1) if phase == "start" and info["generation"] == 2 else None)
+    order = members[:]
+    for mode in ("default", "gc_freeze", "default", "gc_freeze"):
+        if mode == "gc_freeze":
+            gc.freeze()
+        rng.shuffle(order)
+        before = len(full)
+        for uid in order[: len(order) // 2]:
+            CPU_TIMES.clear()
+            _response, dt = get(client, FEED, tokens[uid])
+            blocks[mode].append(dt)
+            cpu[mode].append(CPU_TIMES[-1])
+        collections[mode] += len(full) - before
+        gc.unfreeze()
+    gc.callbacks.pop()
+    out = {"in_process": {mode: {**summary_ms(blocks[mode]), "cpu": summary_ms(cpu[mode]),
+                                 "full_collections": collections[mode]} for mode in blocks}}
+    for mode, r in out["in_process"].items():
+        log(f"  in-process {mode:<10} p50 {r['p50_ms']} ms  p99 {r['p99_ms']} ms  mean {r['mean_ms']} ms  "
+            f"({r['full_collections']} full collections in {r['n']} reads)")
+    level = [args.primary_concurrency]
+    runs = []
+    for app in ("vitrina.wsgi:application", "bench.feed_wsgi_gcfreeze:application", "vitrina.wsgi:application"):
+        log(f"  granian {app}:")
+        runs.append({"app": app, **measure_load(env, members, tokens, args, levels=level, app=app)})
+    out["load"] = runs
     return out
 
 
@@ -962,6 +1015,16 @@ def report(results: dict) -> None:
             f"({mem['entries_mean']} entries mean, {mem['bytes_per_entry_mean']} bytes/entry), "
             f"{mem['timelines_sampled']} timelines sampled; db 14 holds {mem['redis_keys_db14']} keys, "
             f"Redis uses {mem['redis_used_memory_mb']} MB")
+    exp = results.get("gc_freeze_experiment")
+    if exp:
+        rows = [("gc.freeze() experiment", "p50 ms", "p99 ms", "mean ms", "req/s", "server CPU ms/req")]
+        for mode, r in exp["in_process"].items():
+            rows.append((f"in-process, {mode}", r["p50_ms"], r["p99_ms"], r["mean_ms"], "", ""))
+        for run in exp["load"]:
+            lv = run["levels"][0]
+            rows.append((f"granian {lv['connections']} conns, {run['app']}", lv["p50_ms"], lv["p99_ms"], lv["mean_ms"],
+                         lv["rps"], lv["server_cpu_ms_per_request"]))
+        print_table("Experiment (not the app as deployed): gc.freeze() after start-up", rows)
     gen = results.get("generation")
     if gen:
         log(f"\nGeneration: {gen.get('timings_s', {}).get('total')} s "
@@ -1003,7 +1066,7 @@ def parse() -> argparse.Namespace:
     args = parser.parse_args()
     args.concurrency = [int(c) for c in args.concurrency.split(",") if c]
     args.phases = set(args.only.split(",")) - {""} or set(PHASES)
-    unknown = args.phases - set(PHASES)
+    unknown = args.phases - set(PHASES) - set(EXTRA_PHASES)
     if unknown:
         parser.error(f"unknown phases: {', '.join(sorted(unknown))}")
     if args.only:
@@ -1012,6 +1075,7 @@ def parse() -> argparse.Namespace:
 
 
 PHASES = ("feed", "fanout", "memory", "load", "explore-search")
+EXTRA_PHASES = ("gc-freeze",)  # only when named in --only
 
 
 def run_explore_search_child(args, env: dict) -> dict:
@@ -1103,10 +1167,9 @@ def main() -> None:
 
     if "feed" in args.phases:
         log(f"\n1. Feed through the test client ({len(members)} members) ...")
-        results["feed"] = measure_feed(members, tokens, rng, args.profile_reads)
-        log(f"   warm p50 {results['feed']['warm']['p50_ms']} ms, p99 {results['feed']['warm']['p99_ms']} ms; "
-            f"cold p50 {results['feed']['cold_first_read']['p50_ms']} ms, "
-            f"p99 {results['feed']['cold_first_read']['p99_ms']} ms")
+        feed = results["feed"] = measure_feed(members, tokens, rng, args.profile_reads)
+        log(f"   warm p50 {feed['warm']['p50_ms']} ms, p99 {feed['warm']['p99_ms']} ms; "
+            f"cold p50 {feed['cold_first_read']['p50_ms']} ms, p99 {feed['cold_first_read']['p99_ms']} ms")
     else:
         warm_up(members)
 
@@ -1123,6 +1186,10 @@ def main() -> None:
         results["sources_at_load"] = source_versions()
         results["load"] = measure_load(env, members, tokens, args)
         results["load"]["primary_connections"] = args.primary_concurrency
+
+    if "gc-freeze" in args.phases:
+        log("\n6. Experiment: CPython's full collections, with and without gc.freeze() after start-up ...")
+        results["gc_freeze_experiment"] = measure_gc_freeze(env, members, tokens, args, rng)
 
     if "explore-search" in args.phases:
         log("\n5. Explore and search ...")

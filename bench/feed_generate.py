@@ -208,7 +208,8 @@ class Writer:
         if self.backend == "postgres":
             for table in ("accounts_user", "posts_hashtag") + BIG_TABLES:
                 self.conn.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))")
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT coalesce(max(id), 1) FROM {table}))")
             self.conn.execute("VACUUM ANALYZE")
         else:
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -372,7 +373,8 @@ def generate(*, backend: str, target: str, sizes: Sizes, threshold: int, log=pri
             yield (
                 i, password, None, False, False, True, _ts(now - timedelta(days=30 + rng.random() * 900)),
                 f"{w1}.{w2}{i}" if i > 1 else "vitrina.brand", f"u{i}@bench.vitrina.test",
-                f"{w1.title()} {w2.title()}" if i > 1 else "Vitrina Brand", f"{rng.choice(ADJECTIVES)} {w2} in {CITIES[i % len(CITIES)]}",
+                f"{w1.title()} {w2.title()}" if i > 1 else "Vitrina Brand",
+                f"{rng.choice(ADJECTIVES)} {w2} in {CITIES[i % len(CITIES)]}",
                 "", avatar, kind, i not in big and i % 20 == 7, "other" if kind == "business" else "",
                 CITIES[i % len(CITIES)], "", "", None, real_followers[i], following[i], posts_count[i],
                 _ts(now - timedelta(seconds=rng.random() * 3 * 86400)),
@@ -433,8 +435,8 @@ def generate(*, backend: str, target: str, sizes: Sizes, threshold: int, log=pri
                 ph = (k + pos) % len(photos)
                 yield (mid, pos, photos[ph]["width"], photos[ph]["height"], hashes[ph], "", files_json[ph], k + 1)
 
-    media = w.write("posts_postmedia", ("id", "position", "width", "height", "blurhash", "alt_text", "files", "post_id"),
-                    media_rows())
+    media = w.write("posts_postmedia",
+                    ("id", "position", "width", "height", "blurhash", "alt_text", "files", "post_id"), media_rows())
     step(f"media ({media:,})", t)
 
     t = time.perf_counter()
