@@ -1103,10 +1103,17 @@ def main() -> None:
     results_path = BENCH / "results" / f"feed-{args.backend}.json"
 
     if args.child_out:
+        import gc
+
         import django
 
         django.setup()
-        log("   (fresh process)")
+        # As deployed (vitrina/wsgi.py): the URL map loaded, then everything so far frozen
+        # out of the collector's view, so full collections do not stall requests.
+        import vitrina.urls  # noqa: F401
+
+        gc.freeze()
+        log("   (fresh process, gc.freeze() after start-up as in vitrina/wsgi.py)")
         Path(args.child_out).write_text(json.dumps(measure_explore_search(args)))
         return
 
