@@ -2,6 +2,7 @@
 
 import django_rq
 import pytest
+import redis
 from django.conf import settings as django_settings
 from django.utils import timezone
 from django_tasks_rq import Job
@@ -85,3 +86,20 @@ def test_redis_outage_during_fan_out_rebuilds_timelines_when_it_returns(make_use
     monkeypatch.setattr(django_settings, "REDIS_URL", good_url)  # Redis is back
     assert [p.pk for p in selectors.home_feed(viewer=fan).items] == [post.pk]  # rebuilt, not stale
     assert [p for p, _a in get_store().read(fan.pk, before=None, count=5)] == [post.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_posting_while_the_queue_is_down_still_works(make_user, settings, monkeypatch, caplog):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    author, fan = make_user("author"), active(make_user("fan"))
+    social.follow_create(follower=fan, target=author)
+    selectors.home_feed(viewer=fan)
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:1/0"}}  # the queue's Redis is down
+    monkeypatch.setattr(django_rq.queues, "get_redis_connection", _unreachable_redis, raising=False)
+    post = make_post(author, photos=("Nikon_D70.jpg",))  # no error for the author
+    assert "could not be queued" in caplog.text
+    assert [p.pk for p in selectors.home_feed(viewer=fan).items] == [post.pk]
+
+
+def _unreachable_redis(*args, **kwargs):
+    return redis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
