@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -118,6 +119,27 @@ def follow_states(viewer, people: list[User]) -> dict[int, str]:
         pk: "self" if pk == viewer.pk else "following" if pk in following else "requested" if pk in requested else "none"
         for pk in ids
     }
+
+
+FOLLOWING_TTL = 300
+
+
+def following_key(user_id: int) -> str:
+    return f"following:{user_id}"
+
+
+def following_ids(user_id: int) -> list[int]:
+    """Ids of the accounts a member follows, from the cache (services drop it on every change).
+
+    The home feed reads it on every request; the cache saves that query. Suspended
+    accounts may be in it: readers check who is active where it matters.
+    """
+    key = following_key(user_id)
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(Follow.objects.filter(follower_id=user_id).values_list("target_id", flat=True))
+        cache.set(key, ids, FOLLOWING_TTL)
+    return ids
 
 
 def pending_requests_count(user: User) -> int:

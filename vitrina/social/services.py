@@ -6,6 +6,9 @@ concurrency. When both ends' counters change, rows are updated in primary-key
 order so two opposite follows cannot deadlock.
 """
 
+from functools import partial
+
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
@@ -14,6 +17,7 @@ from vitrina.accounts import services as account_services
 from vitrina.accounts.models import Block, User
 from vitrina.core.errors import Conflict, InvalidInput, NotFound
 from vitrina.social.models import Follow, FollowRequest
+from vitrina.social.selectors import following_key
 
 
 class FollowState:
@@ -31,6 +35,12 @@ def _bump_counters(*, follower_id: int, target_id: int, delta: int) -> None:
         User.objects.filter(pk=pk).update(**updates[pk])
 
 
+def _forget_following(follower_id: int) -> None:
+    # Now, and again after commit: a reader between the two could cache the old list.
+    cache.delete(following_key(follower_id))
+    transaction.on_commit(partial(cache.delete, following_key(follower_id)))
+
+
 def _follow_insert(*, follower: User, target: User) -> bool:
     """Add the Follow row and its counters; False when it already existed."""
     try:
@@ -39,6 +49,7 @@ def _follow_insert(*, follower: User, target: User) -> bool:
             _bump_counters(follower_id=follower.pk, target_id=target.pk, delta=1)
     except IntegrityError:
         return False
+    _forget_following(follower.pk)
     return True
 
 
@@ -47,6 +58,7 @@ def _follow_remove(*, follower_id: int, target_id: int) -> bool:
         deleted, _rows = Follow.objects.filter(follower_id=follower_id, target_id=target_id).delete()
         if deleted:
             _bump_counters(follower_id=follower_id, target_id=target_id, delta=-1)
+            _forget_following(follower_id)
     return bool(deleted)
 
 
