@@ -147,7 +147,7 @@ CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "vitrina")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "vitrina.core.cache.VitrinaRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
