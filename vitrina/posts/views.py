@@ -94,30 +94,25 @@ def delete(request, post_id):
     return redirect("profile", username=request.user.username)
 
 
-@login_required
-@require_POST
-def like(request, post_id):
+def _toggle(request, post_id, *, undo: str, add, remove):
+    """Like/unlike or save/unsave: the action field says which; htmx gets the action bar back."""
     post = _visible_post(request, post_id)
-    if request.POST.get("action") == "unlike":
-        services.like_delete(user=request.user, post=post)
-    else:
-        services.like_create(user=request.user, post=post)
+    (remove if request.POST.get("action") == undo else add)(user=request.user, post=post)
     if request.htmx:
         return render(request, "posts/_actions.html", {"post": _visible_post(request, post_id)})
     return redirect(_safe_next(request, post.get_absolute_url()))
+
+
+@login_required
+@require_POST
+def like(request, post_id):
+    return _toggle(request, post_id, undo="unlike", add=services.like_create, remove=services.like_delete)
 
 
 @login_required
 @require_POST
 def save(request, post_id):
-    post = _visible_post(request, post_id)
-    if request.POST.get("action") == "unsave":
-        services.save_delete(user=request.user, post=post)
-    else:
-        services.save_create(user=request.user, post=post)
-    if request.htmx:
-        return render(request, "posts/_actions.html", {"post": _visible_post(request, post_id)})
-    return redirect(_safe_next(request, post.get_absolute_url()))
+    return _toggle(request, post_id, undo="unsave", add=services.save_create, remove=services.save_delete)
 
 
 @login_required
