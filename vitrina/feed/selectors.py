@@ -77,10 +77,10 @@ def _pushed_ids(viewer, *, authors, before, count, rebuild: bool) -> list[tuple[
     """From the store (rebuilt on a miss); from the database when the store is down."""
     try:
         store = get_store()
-        complete = store.status(viewer.pk)
+        complete, entries = store.read_with_status(viewer.pk, before=before, count=count)
         if rebuild or complete is None:
             complete = len(rebuild_timeline(viewer, store=store)) < CAPACITY
-        entries = store.read(viewer.pk, before=before, count=count)
+            entries = store.read(viewer.pk, before=before, count=count)
         if len(entries) == count or complete:
             return entries
         # Past the end of the stored timeline (it is capped): older posts come from a query.

@@ -48,6 +48,11 @@ class DatabaseStore:
                     for o in owner_ids[start:start + CHUNK]]
             TimelineEntry.objects.bulk_create(rows, ignore_conflicts=True, batch_size=CHUNK)
 
+    def read_with_status(self, owner_id: int, *, before: int | None, count: int):
+        """(status(), read()) together; for Redis in one round trip."""
+        status = self.status(owner_id)
+        return status, (self.read(owner_id, before=before, count=count) if status is not None else [])
+
     def read(self, owner_id: int, *, before: int | None, count: int) -> list[tuple[int, int]]:
         rows = TimelineEntry.objects.filter(owner_id=owner_id)
         if before is not None:
@@ -129,9 +134,23 @@ class RedisStore:
             keys = [self._key(o) for o in owner_ids[start:start + CHUNK]]
             self._call(self._push, keys=keys, args=[post_id, f"{post_id}:{author_id}", CAPACITY])
 
+    def read_with_status(self, owner_id: int, *, before: int | None, count: int):
+        """(status(), read()) in one round trip: a feed read's common case."""
+        key = self._key(owner_id)
+        pipe = self.client.pipeline(transaction=False)
+        pipe.exists(key)
+        pipe.zscore(key, _COMPLETE)
+        pipe.zrevrangebyscore(key, f"({before}" if before is not None else "+inf", "(0", start=0, num=count)
+        exists, marker, members = self._call(pipe.execute)
+        return (None if not exists else marker is not None), self._pairs(members)
+
     def read(self, owner_id: int, *, before: int | None, count: int) -> list[tuple[int, int]]:
         top = f"({before}" if before is not None else "+inf"
-        members = self._call(self.client.zrevrangebyscore, self._key(owner_id), top, "(0", start=0, num=count)
+        return self._pairs(self._call(self.client.zrevrangebyscore, self._key(owner_id), top, "(0",
+                                      start=0, num=count))
+
+    @staticmethod
+    def _pairs(members) -> list[tuple[int, int]]:
         pairs = []
         for member in members:
             post_id, author_id = member.decode().split(":")
