@@ -216,3 +216,19 @@ def test_feed_cards_match_the_post_schema_and_stay_fresh(api, make_user, publish
         "edited #two", ["two"], 0, False)
     assert card["author"]["display_name"] == "Renamed"
     assert card == client.get(f"/posts/{post.pk}").json()
+
+
+def test_database_timelines_are_capped_on_read(make_user, monkeypatch, settings):
+    settings.TIMELINE_STORE = "database"
+    monkeypatch.setattr("vitrina.timeline.store.CAPACITY", 3)
+    monkeypatch.setattr("vitrina.feed.selectors.CAPACITY", 3)
+    author, fan = make_user("author"), active(make_user("fan"))
+    social.follow_create(follower=fan, target=author)
+    feed_ids(fan)
+    posts = [make_post(author, photos=("Nikon_D70.jpg",)).pk for _ in range(5)]
+    for pid in posts:
+        tasks.fan_out_now(post_id=pid, author_id=author.pk)
+    store = get_store()
+    assert store.entry_count(fan.pk) == 5  # pushes append
+    assert feed_ids(fan, limit=10) == list(reversed(posts))  # older ones come from a query
+    assert store.entry_count(fan.pk) == 3 and store.status(fan.pk) is False

@@ -9,7 +9,7 @@ from vitrina.accounts import services
 from vitrina.accounts.forms import AvatarForm, LoginForm, PasswordForm, SignupForm
 from vitrina.core.errors import ServiceError, Throttled
 from vitrina.core.forms import add_service_error
-from vitrina.core.http import client_ip
+from vitrina.core.http import client_ip, safe_next
 
 
 def signup(request):
@@ -48,10 +48,7 @@ def login_view(request):
             status = 401
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            target = request.GET.get("next", "")
-            if target.startswith("/") and not target.startswith("//"):
-                return redirect(target)
-            return redirect("web:home")
+            return redirect(safe_next(request, "/", source=request.GET))
     elif request.method == "POST":
         status = 422
     response = render(request, "accounts/login.html", {"form": form}, status=status)

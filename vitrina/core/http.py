@@ -7,3 +7,9 @@ def client_ip(request) -> str:
         if forwarded:
             return forwarded.split(",")[0].strip()
     return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def safe_next(request, fallback: str, *, source=None) -> str:
+    """The page a form asked to return to (POST "next" by default), if it is on this site."""
+    target = (source if source is not None else request.POST).get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else fallback

@@ -5,6 +5,8 @@ import binascii
 import json
 from dataclasses import dataclass
 
+from ninja import Schema
+
 from vitrina.core.errors import ServiceError
 
 DEFAULT_LIMIT = 20
@@ -69,3 +71,10 @@ def _paginate(queryset, *, cursor, limit, key, descending) -> Page:
     rows = rows[:limit]
     next_cursor = encode_cursor(getattr(rows[-1], key)) if more and rows else None
     return Page(items=rows, next_cursor=next_cursor)
+
+
+class PageParams(Schema):
+    """?cursor=&limit= of every cursor-paginated API list (limit is clamped to 1..100)."""
+
+    cursor: str | None = None
+    limit: int = DEFAULT_LIMIT

@@ -2,15 +2,11 @@ from django.http import JsonResponse
 from ninja import Query, Router, Schema
 
 from vitrina.accounts.auth import REQUIRED
+from vitrina.core.pagination import PageParams
 from vitrina.feed import selectors
 from vitrina.posts.schemas import PostList
 
 router = Router(tags=["feed"])
-
-
-class FeedParams(Schema):
-    cursor: str | None = None
-    limit: int = 20
 
 
 class NewPostsOut(Schema):
@@ -18,7 +14,7 @@ class NewPostsOut(Schema):
 
 
 @router.get("/feed", response=PostList, auth=REQUIRED)
-def feed(request, params: Query[FeedParams]):
+def feed(request, params: Query[PageParams]):
     # Cards come serialised from their cache; validating them again would double the cost of
     # the most read endpoint. The schema above still documents the shape (a test checks it).
     return JsonResponse(selectors.home_feed_cards(viewer=request.auth, **params.dict()),

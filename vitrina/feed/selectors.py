@@ -77,6 +77,9 @@ def _pushed_ids(viewer, *, authors, before, count, rebuild: bool) -> list[tuple[
     """From the store (rebuilt on a miss); from the database when the store is down."""
     try:
         store = get_store()
+        if before is None:
+            # Pushes only append to a database timeline; its cap is kept here, once per visit.
+            store.trim(viewer.pk)
         complete, entries = store.read_with_status(viewer.pk, before=before, count=count)
         if rebuild or complete is None:
             complete = len(rebuild_timeline(viewer, store=store)) < CAPACITY

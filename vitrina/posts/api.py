@@ -1,11 +1,12 @@
 import json
 
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema, UploadedFile
+from ninja import File, Form, Query, Router, UploadedFile
 from ninja.responses import Status
 
 from vitrina.accounts.auth import OPTIONAL, REQUIRED, viewer_of
 from vitrina.core.errors import InvalidInput
+from vitrina.core.pagination import PageParams
 from vitrina.posts import selectors, services
 from vitrina.posts.models import Comment
 from vitrina.posts.schemas import (
@@ -23,11 +24,6 @@ from vitrina.posts.schemas import (
 from vitrina.social.selectors import profile_get
 
 router = Router(tags=["posts"])
-
-
-class PageParams(Schema):
-    cursor: str | None = None
-    limit: int = 20
 
 
 def _alt_texts(raw: str | None) -> list | None:

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from vitrina.core.errors import NotFound, ServiceError
 from vitrina.core.htmx import render_htmx
+from vitrina.core.http import safe_next
 from vitrina.core.pagination import InvalidCursor
 from vitrina.posts import selectors, services
 from vitrina.posts.forms import CommentForm, PostEditForm, PostForm
@@ -18,11 +19,6 @@ def _visible_post(request, post_id):
         return selectors.post_get(viewer=request.user, post_id=post_id)
     except NotFound:
         raise Http404 from None
-
-
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else fallback
 
 
 @login_required
@@ -100,7 +96,7 @@ def _toggle(request, post_id, *, undo: str, add, remove):
     (remove if request.POST.get("action") == undo else add)(user=request.user, post=post)
     if request.htmx:
         return render(request, "posts/_actions.html", {"post": _visible_post(request, post_id)})
-    return redirect(_safe_next(request, post.get_absolute_url()))
+    return redirect(safe_next(request, post.get_absolute_url()))
 
 
 @login_required

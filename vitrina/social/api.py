@@ -1,17 +1,13 @@
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.responses import Status
 
 from vitrina.accounts.auth import OPTIONAL, REQUIRED, viewer_of
 from vitrina.accounts.schemas import AccountList, MeOut, MePatch
+from vitrina.core.pagination import PageParams
 from vitrina.social import selectors, services
 from vitrina.social.schemas import FollowStateOut, ProfileOut
 
 router = Router(tags=["graph"])
-
-
-class PageParams(Schema):
-    cursor: str | None = None
-    limit: int = 20
 
 
 def _account_list(page):

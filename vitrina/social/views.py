@@ -9,6 +9,7 @@ from vitrina.accounts.forms import AvatarForm, ProfileForm
 from vitrina.core.errors import NotFound, ServiceError
 from vitrina.core.forms import add_service_error
 from vitrina.core.htmx import render_htmx
+from vitrina.core.http import safe_next
 from vitrina.social import selectors, services
 
 
@@ -38,14 +39,8 @@ def people(request, username, which):
     return render_htmx(request, "social/people.html", "social/_people_rows.html", context)
 
 
-def _safe_next(request, fallback: str) -> str:
-    """The page the form came from, if it is on this site."""
-    target = request.POST.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else fallback
-
-
 def _back(request, fallback):
-    return redirect(_safe_next(request, fallback))
+    return redirect(safe_next(request, fallback))
 
 
 @login_required
@@ -63,7 +58,7 @@ def follow(request, username):
         messages.error(request, str(exc.message))
     if request.htmx:
         rel = selectors.relationship(request.user, target)
-        context = {"person": target, "rel": rel, "next": _safe_next(request, target.get_absolute_url())}
+        context = {"person": target, "rel": rel, "next": safe_next(request, target.get_absolute_url())}
         return render(request, "social/_follow_button.html", context)
     return _back(request, target.get_absolute_url())
 

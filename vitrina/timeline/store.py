@@ -60,7 +60,7 @@ class DatabaseStore:
         return list(rows.order_by("-post_id").values_list("post_id", "author_id")[:count])
 
     def trim(self, owner_id: int) -> None:
-        """Drop what lies beyond the capacity (pushes only append)."""
+        """Drop what lies beyond the capacity (pushes only append); one indexed read when within it."""
         edge = (TimelineEntry.objects.filter(owner_id=owner_id).order_by("-post_id")
                 .values_list("post_id", flat=True)[CAPACITY:CAPACITY + 1])
         if edge:
