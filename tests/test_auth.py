@@ -1,4 +1,5 @@
 import time
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -37,6 +38,22 @@ def test_wrong_token_is_401_even_where_anonymous_may_read(api, make_user):
     make_user("mira")
     assert api().get("/accounts/mira").status_code == 200
     assert_error(api().get("/accounts/mira", headers={"Authorization": "Bearer nope"}), 401)
+
+
+def test_token_use_is_recorded_at_most_every_ten_minutes(api, make_user):
+    user = make_user("mira")
+    token = services.token_issue(user=user)
+    row = ApiToken.objects.get(key_hash=ApiToken.hash(token))
+    assert row.last_used_at is None
+    headers = {"Authorization": f"Bearer {token}"}
+    assert api().get("/me", headers=headers).json()["username"] == "mira"
+    first = ApiToken.objects.get(pk=row.pk).last_used_at
+    assert first is not None
+    assert api().get("/me", headers=headers).status_code == 200
+    assert ApiToken.objects.get(pk=row.pk).last_used_at == first  # no write per request
+    ApiToken.objects.filter(pk=row.pk).update(last_used_at=first - timedelta(minutes=11))
+    assert api().get("/me", headers=headers).status_code == 200
+    assert ApiToken.objects.get(pk=row.pk).last_used_at > first
 
 
 def test_me_needs_authentication(api):

@@ -74,6 +74,45 @@ def test_large_accounts_are_pulled_at_read_time(make_user, publish, settings):
         assert feed_ids(fan) == [post.pk]
 
 
+def test_pulled_posts_come_from_the_cache_and_stay_exact(make_user, publish, settings, django_capture_on_commit_callbacks):
+    settings.FEED_PULL_THRESHOLD = 2
+    brand, fan, other = make_user("brand"), active(make_user("fan")), active(make_user("other"))
+    social.follow_create(follower=fan, target=brand)
+    social.follow_create(follower=other, target=brand)
+    first = publish(brand)
+    assert feed_ids(fan) == [first.pk]
+    with CaptureQueriesContext(connection) as ctx:
+        assert feed_ids(fan) == [first.pk]
+    assert not [q for q in ctx.captured_queries if "timeline_pulledpost" in q["sql"]]
+    second = publish(brand)  # the brand's cached ids are dropped
+    assert feed_ids(fan) == [second.pk, first.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        post_services.post_delete(post=second, actor=brand)
+    assert feed_ids(fan) == [first.pk]
+    social.follow_delete(follower=fan, target=brand)
+    assert feed_ids(fan) == []
+    assert feed_ids(other) == [first.pk]
+
+
+def test_pages_older_than_the_cached_pulled_ids_come_from_the_table(make_user, publish, settings, monkeypatch):
+    monkeypatch.setattr("vitrina.timeline.pulled.RECENT", 2)
+    settings.FEED_PULL_THRESHOLD = 2
+    brand, small, fan = make_user("brand"), make_user("small"), active(make_user("fan"))
+    for who in (fan, make_user("x"), make_user("y")):
+        social.follow_create(follower=who, target=brand)
+    social.follow_create(follower=fan, target=small)
+    feed_ids(fan)
+    posts = [publish(brand if i % 3 else small).pk for i in range(7)]
+    seen, cursor = [], None
+    while True:
+        page = selectors.home_feed(viewer=fan, cursor=cursor, limit=2)
+        seen += [p.pk for p in page.items]
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert seen == list(reversed(posts))
+
+
 @pytest.mark.parametrize("how", ["unfollow", "block", "blocked_by", "removed", "deleted", "private_then_removed"])
 def test_entries_disappear_at_once(make_user, publish, how, django_capture_on_commit_callbacks):
     author, fan = make_user("author"), active(make_user("fan"))

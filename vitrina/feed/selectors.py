@@ -1,10 +1,10 @@
 """The home feed: pushed timelines merged with posts pulled from very large accounts.
 
-A page costs a fixed number of queries whatever its size: the viewer's follows,
-the timeline read, one query for posts too large to fan out, the posts with
-their media/tags/mentions, and the viewer's likes and saves. Entries are
-re-checked against the live graph on every read, so an unfollow, a block, a
-removed follower or a deleted post disappears at once, before any clean-up.
+A page costs a fixed number of queries whatever its size: the viewer's follows
+(cached), the timeline read, the posts too large to fan out (cached, see
+vitrina.timeline.pulled), the posts themselves, and the viewer's likes and saves.
+Entries are re-checked against the live graph on every read, so an unfollow, a
+block, a removed follower or a deleted post disappears at once, before any clean-up.
 """
 
 from datetime import timedelta
@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from vitrina.accounts.models import User
 from vitrina.core.pagination import Page, clamp_limit, decode_cursor, encode_cursor
-from vitrina.posts.cards import FRESH, cards_for
+from vitrina.posts.cards import FRESH, cards_json, to_json
 from vitrina.posts.models import Post
 from vitrina.posts.selectors import mark_for_viewer, with_details
 from vitrina.social.models import Follow
 from vitrina.social.selectors import following_ids
-from vitrina.timeline.models import PulledPost
+from vitrina.timeline.pulled import pulled_ids
 from vitrina.timeline.store import CAPACITY, TimelineUnavailable, get_store
 
 # Read twice the page from each source: entries filtered out (unfollowed, blocked,
@@ -41,14 +41,6 @@ def _touch_active(viewer: User) -> None:
 def _authors(viewer: User) -> set[int]:
     """Accounts whose posts belong in the viewer's feed: those followed, and the viewer."""
     return {viewer.pk, *following_ids(viewer.pk)}
-
-
-def _pulled_ids(authors: set[int], *, before: int | None, count: int) -> list[tuple[int, int]]:
-    """Posts of followed accounts that were too large to fan out, newest first."""
-    rows = PulledPost.objects.filter(author_id__in=authors)
-    if before is not None:
-        rows = rows.filter(post_id__lt=before)
-    return list(rows.order_by("-post_id").values_list("post_id", "author_id")[:count])
 
 
 def _query_ids(author_ids, *, before: int | None, count: int) -> list[tuple[int, int]]:
@@ -110,8 +102,8 @@ def home_feed_rows(*, viewer: User, cursor: str | None = None, limit: int | None
         want = (limit - len(rows)) * OVERFETCH
         pushed = _pushed_ids(viewer, authors=authors, before=before, count=want, rebuild=rebuild)
         rebuild = False
-        pulled_ids = _pulled_ids(authors, before=before, count=want)
-        merged = sorted(dict(pushed + pulled_ids).items(), reverse=True)[:want]
+        pulled = pulled_ids(authors, before=before, count=want)
+        merged = sorted(dict(pushed + pulled).items(), reverse=True)[:want]
         candidates = [pid for pid, author in merged if author in authors]
         found = {row["pk"]: row for row in visible.filter(pk__in=candidates).values(*FRESH)} if candidates else {}
         for pid, _author in merged:
@@ -119,7 +111,7 @@ def home_feed_rows(*, viewer: User, cursor: str | None = None, limit: int | None
                 rows.append(found[pid])
                 if len(rows) == limit:
                     break
-        if len(rows) == limit or len(pushed) < want and len(pulled_ids) < want:
+        if len(rows) == limit or len(pushed) < want and len(pulled) < want:
             break  # a full page, or both sources have nothing older
         before = merged[-1][0]
     # A full page always offers a next one (which may turn out empty at the very end).
@@ -135,10 +127,11 @@ def home_feed(*, viewer: User, cursor: str | None = None, limit: int | None = No
     return Page(items=items, next_cursor=next_cursor)
 
 
-def home_feed_cards(*, viewer: User, cursor: str | None = None, limit: int | None = None) -> dict:
-    """The page as the API shows it, mostly from the per-post card cache."""
+def home_feed_json(*, viewer: User, cursor: str | None = None, limit: int | None = None) -> str:
+    """The page as the API shows it (a PostList as JSON text), mostly from the per-post card cache."""
     rows, next_cursor = home_feed_rows(viewer=viewer, cursor=cursor, limit=limit)
-    return {"items": cards_for(viewer=viewer, rows=rows), "next_cursor": next_cursor}
+    return f'{{"items":{cards_json(viewer=viewer, rows=rows)},"next_cursor":{to_json(next_cursor)}}}'
+
 
 
 def new_posts_count(*, viewer: User, since: int) -> int:

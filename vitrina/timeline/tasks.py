@@ -15,6 +15,7 @@ from django_tasks import task
 from vitrina.accounts.models import User
 from vitrina.social.models import Follow
 from vitrina.timeline.models import PulledPost
+from vitrina.timeline.pulled import forget as forget_pulled
 from vitrina.timeline.store import CHUNK, TimelineUnavailable, get_store, invalidate_redis_timelines
 
 MAX_ATTEMPTS = 3
@@ -47,6 +48,7 @@ def fan_out_now(*, post_id: int, author_id: int) -> int:
     followers = User.objects.filter(pk=author_id).values_list("followers_count", flat=True).first() or 0
     if followers >= settings.FEED_PULL_THRESHOLD:
         PulledPost.objects.get_or_create(post_id=post_id, defaults={"author_id": author_id})
+        forget_pulled(author_id)
         return written
     for chunk in active_follower_ids(author_id):
         store.push(chunk, post_id, author_id)
@@ -73,6 +75,8 @@ def fan_out(*, post_id: int, author_id: int, attempt: int = 1) -> None:
 def remove_post(*, post_id: int, author_id: int) -> None:
     store = get_store()
     pulled, _rows = PulledPost.objects.filter(post_id=post_id).delete()
+    if pulled:
+        forget_pulled(author_id)
     # A pulled post was never fanned out: only its author's own timeline holds it.
     owners = [author_id] if pulled else [author_id] + [o for chunk in active_follower_ids(author_id) for o in chunk]
     store.remove_post(owners, post_id)
