@@ -788,8 +788,8 @@ def measure_load(env: dict, members: list[int], tokens: dict[int, str], args, *,
             server_env.pop(key, None)
         else:
             server_env[key] = value
-    cmd = [str(VENV / "granian"), "--interface", "wsgi", "--workers", "2", "--blocking-threads", "4",
-           "--host", "127.0.0.1", "--port", str(port), app]
+    cmd = [str(VENV / "granian"), "--interface", "wsgi", "--workers", str(args.server_workers),
+           "--blocking-threads", str(args.server_threads), "--host", "127.0.0.1", "--port", str(port), app]
     server_log = open(work / "granian.log", "w")
     server = subprocess.Popen(cmd, cwd=ROOT, env=server_env, stdout=server_log, stderr=subprocess.STDOUT,
                               start_new_session=True)
@@ -1052,6 +1052,8 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--profile-reads", type=int, default=200)
     parser.add_argument("--load-seconds", type=int, default=20)
     parser.add_argument("--concurrency", default="8,16,32", help="wrk connections, one run each")
+    parser.add_argument("--server-workers", type=int, default=2, help="granian worker processes")
+    parser.add_argument("--server-threads", type=int, default=4, help="granian --blocking-threads per worker")
     parser.add_argument("--primary-concurrency", type=int, default=16, help="the level judged against the target")
     parser.add_argument("--fanout-repeats", type=int, default=3)
     parser.add_argument("--prebuild-seconds", type=int, default=400,

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from tests.conftest import assert_error
 from tests.posts_helpers import make_post
+from vitrina.accounts import services as account_services
 from vitrina.accounts.models import User
 from vitrina.feed import selectors
 from vitrina.posts import services as post_services
@@ -162,6 +163,22 @@ def test_feed_api_and_garbage_cursor(api, make_user, publish):
     assert body["items"][0]["liked_by_me"] is False
     assert_error(api(fan).get("/feed", {"cursor": "garbage!"}), 400, "invalid_cursor")
     assert_error(api().get("/feed"), 401)
+
+
+def test_a_suspended_authors_posts_leave_feeds_until_unsuspended(api, make_user, publish, settings):
+    settings.FEED_PULL_THRESHOLD = 2
+    author, brand, fan = make_user("author"), make_user("brand"), active(make_user("fan"))
+    for who in (fan, make_user("x")):
+        social.follow_create(follower=who, target=brand)  # the brand's posts are pulled
+    social.follow_create(follower=fan, target=author)  # the author's are pushed
+    pushed, pulled = publish(author), publish(brand)
+    assert [p["id"] for p in api(fan).get("/feed").json()["items"]] == [pulled.pk, pushed.pk]
+    for suspended, left in ((author, pulled), (brand, pushed)):
+        account_services.user_suspend(user=suspended)
+        assert [p["id"] for p in api(fan).get("/feed").json()["items"]] == [left.pk]
+        assert feed_ids(fan) == [left.pk]
+        account_services.user_unsuspend(user=suspended)
+    assert [p["id"] for p in api(fan).get("/feed").json()["items"]] == [pulled.pk, pushed.pk]
 
 
 def test_a_page_costs_the_same_queries_whatever_its_size(api, make_user, publish, settings):

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from vitrina.accounts.models import User
 from vitrina.core.pagination import Page, clamp_limit, decode_cursor, encode_cursor
-from vitrina.posts.cards import FRESH, cards_json, to_json
+from vitrina.posts.cards import cards_json, fresh_rows, to_json
 from vitrina.posts.models import Post
 from vitrina.posts.selectors import mark_for_viewer, with_details
 from vitrina.social.models import Follow
@@ -94,9 +94,8 @@ def home_feed_rows(*, viewer: User, cursor: str | None = None, limit: int | None
     authors = _authors(viewer)
     # Every candidate's author is the viewer or someone they follow right now: following
     # means approved (private accounts) and no block either way (a block ends follows, and
-    # nobody can follow across one), so only suspension is left to check. The property
-    # test holds this equal to Post.objects.visible_to(viewer).
-    visible = Post.objects.filter(author__is_active=True)
+    # nobody can follow across one), so only suspension is left to check (fresh_rows does).
+    # The property test holds this equal to Post.objects.visible_to(viewer).
     rows: list[dict] = []
     for _round in range(MAX_ROUNDS):
         want = (limit - len(rows)) * OVERFETCH
@@ -105,7 +104,7 @@ def home_feed_rows(*, viewer: User, cursor: str | None = None, limit: int | None
         pulled = pulled_ids(authors, before=before, count=want)
         merged = sorted(dict(pushed + pulled).items(), reverse=True)[:want]
         candidates = [pid for pid, author in merged if author in authors]
-        found = {row["pk"]: row for row in visible.filter(pk__in=candidates).values(*FRESH)} if candidates else {}
+        found = fresh_rows(candidates)
         for pid, _author in merged:
             if pid in found:
                 rows.append(found[pid])

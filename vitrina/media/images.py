@@ -4,11 +4,14 @@ Every image that Vitrina stores is decoded and re-encoded by the pipeline, so no
 byte of the uploaded file (EXIF, GPS, XMP, comments, appended scripts) reaches storage.
 """
 
+import functools
 import secrets
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from vitrina.media import pipeline
 
@@ -44,5 +47,19 @@ def delete_quietly(name: str) -> None:
             pass
 
 
+@functools.lru_cache(maxsize=10_000)
+def _public_url(name: str) -> str:
+    return default_storage.url(name)
+
+
 def url_of(name: str) -> str:
-    return default_storage.url(name) if name else ""
+    """The URL of a public file (an avatar). It never changes for a name (no signed query
+    strings: S3 is set up with querystring_auth off), so each is worked out once; a feed
+    page asks for twenty."""
+    return _public_url(name) if name else ""
+
+
+@receiver(setting_changed)
+def _forget_urls(*, setting, **kwargs):
+    if setting in {"STORAGES", "MEDIA_URL"}:
+        _public_url.cache_clear()
