@@ -261,7 +261,9 @@ def sync_pulled_posts() -> int | None:
 
 SOURCES = ("vitrina/feed/selectors.py", "vitrina/feed/explore.py", "vitrina/feed/api.py", "vitrina/timeline/store.py",
            "vitrina/timeline/tasks.py", "vitrina/timeline/models.py", "vitrina/posts/selectors.py",
-           "vitrina/posts/schemas.py", "vitrina/search/selectors.py", "vitrina/media/signing.py")
+           "vitrina/posts/schemas.py", "vitrina/search/selectors.py", "vitrina/media/signing.py",
+           "vitrina/posts/cards.py", "vitrina/timeline/pulled.py", "vitrina/accounts/selectors.py",
+           "vitrina/media/images.py")
 
 
 def source_versions() -> dict:
@@ -1212,8 +1214,11 @@ def main() -> None:
     results["machine"]["loadavg_at_end"] = os.getloadavg()
     results["run_seconds"] = round(time.perf_counter() - t_run, 1)
     results_path.parent.mkdir(exist_ok=True)
-    changed = sorted({k for phase in ("sources_at_load", "sources_at_explore_search")
-                      for k, v in results.get(phase, {}).items() if results["sources_at_start"].get(k) != v})
+    # Only the phases run now: a partial run keeps older phases' figures (and their sources).
+    measured_now = [key for phase, key in (("load", "sources_at_load"), ("explore-search", "sources_at_explore_search"))
+                    if phase in args.phases]
+    changed = sorted({k for key in measured_now
+                      for k, v in results.get(key, {}).items() if results["sources_at_start"].get(k) != v})
     if changed:
         results["warning"] = f"code changed during the run (in-process phases measured the older code): {changed}"
     results_path.write_text(json.dumps(results, indent=2, default=str) + "\n")
