@@ -27,8 +27,8 @@ $PY manage.py makemigrations --check --dry-run -v0 || { echo "Models changed wit
 
 start=$(date +%s)
 echo "== SQLite (embedded default) =="
-# Tests marked redis need a Redis server; they run in the second pass.
-env -u DATABASE_URL -u REDIS_URL $PY -m pytest -m "not redis" "$@"
+# Tests marked redis or postgresql need those servers; they run in the second pass.
+env -u DATABASE_URL -u REDIS_URL $PY -m pytest -m "not redis and not postgresql" "$@"
 
 reachable() {
   $PY - "$PG_URL" "$REDIS_TEST_URL" <<'PYEOF'

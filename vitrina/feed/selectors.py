@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from vitrina.accounts.models import User
 from vitrina.core.pagination import Page, clamp_limit, decode_cursor, encode_cursor
-from vitrina.posts.cards import cards_json, fresh_rows, to_json
+from vitrina.posts.cards import fresh_rows, page_json
 from vitrina.posts.models import Post
 from vitrina.posts.selectors import mark_for_viewer, with_details
 from vitrina.social.models import Follow
@@ -129,7 +129,7 @@ def home_feed(*, viewer: User, cursor: str | None = None, limit: int | None = No
 def home_feed_json(*, viewer: User, cursor: str | None = None, limit: int | None = None) -> str:
     """The page as the API shows it (a PostList as JSON text), mostly from the per-post card cache."""
     rows, next_cursor = home_feed_rows(viewer=viewer, cursor=cursor, limit=limit)
-    return f'{{"items":{cards_json(viewer=viewer, rows=rows)},"next_cursor":{to_json(next_cursor)}}}'
+    return page_json(viewer=viewer, rows=rows, next_cursor=next_cursor)
 
 
 

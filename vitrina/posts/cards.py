@@ -112,3 +112,8 @@ def cards_json(*, viewer, rows: list[dict]) -> str:
         })
         cards.append(f"{parts[row['pk']]},{fresh[1:]}")
     return f"[{','.join(cards)}]"
+
+
+def page_json(*, viewer, rows: list[dict], next_cursor: str | None) -> str:
+    """A PostList as JSON text: the cards for `rows` and the cursor of the next page."""
+    return f'{{"items":{cards_json(viewer=viewer, rows=rows)},"next_cursor":{to_json(next_cursor)}}}'
