@@ -24,8 +24,8 @@ Measured (each printed with PASS/FAIL against the issue's targets, saved to benc
      timelines written, then checked in every built timeline and in the API feed of a sample; a post by the
      100,000-follower account (pulled, must be O(1) writes), checked in followers' feeds. Probe posts are deleted.
   3. Redis bytes per timeline (MEMORY USAGE over the sampled members' keys; postgres only).
-  4. The feed under load: granian (--interface wsgi --workers 2 --blocking-threads 4, DEBUG off,
-     MALLOC_ARENA_MAX=2) on 127.0.0.1, driven by wrk (keep-alive connections, a Lua script that picks a random
+  4. The feed under load: granian (--interface wsgi --workers 2 --blocking-threads 4 on postgres, --workers 1 on
+     sqlite, where the in-process cache must be one; DEBUG off, MALLOC_ARENA_MAX=2) on 127.0.0.1, driven by wrk (keep-alive connections, a Lua script that picks a random
      sampled member's token per request) for --load-seconds at each --concurrency; peak RSS (VmHWM) per worker.
   5. Explore (GET /explore, /explore/trending-hashtags) and search (GET /search?q=&type=accounts|hashtags|posts),
      in a fresh process at the end of the run, so code finished meanwhile is measured; reported missing if the
@@ -993,7 +993,8 @@ def report(results: dict) -> None:
             rows.append((lv["connections"], lv["rps"], lv["p50_ms"], lv["p99_ms"], errors,
                          f"≥ {target['load_rps']}/s, p99 ≤ {target['load_p99_ms']}" if "load_rps" in target else "",
                          verdict(ok) if ok is not None else ""))
-        print_table(f"Feed under load: granian 2 workers x 4 threads + wrk, {load['levels'][0]['seconds']} s each; "
+        print_table(f"Feed under load: granian {load['server'].split(' --host')[0]} + wrk, "
+                    f"{load['levels'][0]['seconds']} s each; "
                     f"worker peak RSS {load.get('worker_peak_rss_mb')} MB", rows)
 
     fan = results.get("fanout", {})
@@ -1054,7 +1055,9 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--profile-reads", type=int, default=200)
     parser.add_argument("--load-seconds", type=int, default=20)
     parser.add_argument("--concurrency", default="8,16,32", help="wrk connections, one run each")
-    parser.add_argument("--server-workers", type=int, default=2, help="granian worker processes")
+    parser.add_argument("--server-workers", type=int, default=None,
+                        help="granian worker processes (default: 2 on postgres; 1 on sqlite, whose cache is "
+                             "per process, as README's WEB_WORKERS says)")
     parser.add_argument("--server-threads", type=int, default=4, help="granian --blocking-threads per worker")
     parser.add_argument("--primary-concurrency", type=int, default=16, help="the level judged against the target")
     parser.add_argument("--fanout-repeats", type=int, default=3)
@@ -1069,6 +1072,8 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--child-out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.concurrency = [int(c) for c in args.concurrency.split(",") if c]
+    if args.server_workers is None:
+        args.server_workers = 2 if args.backend == "postgres" else 1
     args.phases = set(args.only.split(",")) - {""} or set(PHASES)
     unknown = args.phases - set(PHASES) - set(EXTRA_PHASES)
     if unknown:
