@@ -4,10 +4,12 @@ import django_rq
 import pytest
 import redis
 from django.conf import settings as django_settings
+from django.test import override_settings
 from django.utils import timezone
 from django_tasks_rq import Job
 from rq import SimpleWorker
 
+from tests.conftest import PASSWORD
 from tests.posts_helpers import make_post
 from vitrina.accounts.models import User
 from vitrina.feed import selectors
@@ -103,3 +105,30 @@ def test_posting_while_the_queue_is_down_still_works(make_user, settings, monkey
 
 def _unreachable_redis(*args, **kwargs):
     return redis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+
+
+@pytest.mark.django_db
+def test_with_redis_stopped_feeds_explore_search_and_log_in_still_answer(make_user, api, settings, caplog):
+    settings.FEED_PULL_THRESHOLD = 2
+    author, brand, fan = make_user("author"), make_user("brand"), active(make_user("fan"))
+    for who in (fan, make_user("x")):
+        social.follow_create(follower=who, target=brand)
+    social.follow_create(follower=fan, target=author)
+    pushed = make_post(author, caption="harbour lights", photos=("Nikon_D70.jpg",))
+    tasks.fan_out_now(post_id=pushed.pk, author_id=author.pk)
+    pulled = make_post(brand, caption="harbour sale", photos=("Nikon_D70.jpg",))
+    tasks.fan_out_now(post_id=pulled.pk, author_id=brand.pk)
+    client = api(fan)
+    expected = [pulled.pk, pushed.pk]
+    assert [p["id"] for p in client.get("/feed").json()["items"]] == expected
+    # Redis stops: the cache, the timelines and the queue all point at nothing.
+    dead = "redis://127.0.0.1:1/0"
+    with override_settings(CACHES={"default": {**django_settings.CACHES["default"], "LOCATION": dead}},
+                           REDIS_URL=dead):
+        assert [p["id"] for p in client.get("/feed").json()["items"]] == expected
+        found = client.get("/search", {"q": "harbour", "type": "posts"}).json()["items"]
+        assert {p["id"] for p in found} == set(expected)
+        assert client.get("/explore").status_code == 200
+        assert api().post("/auth/token", {"username": "fan", "password": PASSWORD}).status_code == 200
+        assert api().post("/auth/token", {"username": "fan", "password": "wrong"}).status_code == 401
+    assert "Redis did not answer" in caplog.text

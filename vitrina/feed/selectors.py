@@ -132,7 +132,6 @@ def home_feed_json(*, viewer: User, cursor: str | None = None, limit: int | None
     return page_json(viewer=viewer, rows=rows, next_cursor=next_cursor)
 
 
-
 def new_posts_count(*, viewer: User, since: int) -> int:
     """How many posts newer than `since` wait at the top of the feed (for the "new posts" pill)."""
     authors = _authors(viewer)

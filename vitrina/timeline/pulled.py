@@ -8,12 +8,16 @@ a missing key from the table. A page older than what the cache keeps is read fro
 the table.
 """
 
+import logging
 from functools import partial
 
 from django.core.cache import cache
 from django.db import transaction
+from redis import RedisError
 
 from vitrina.timeline.models import PulledPost
+
+log = logging.getLogger(__name__)
 
 AUTHORS_KEY = "pulled:authors"
 # Newest ids kept per account: a few pages' worth; scrolling deeper reads the table.
@@ -73,7 +77,11 @@ def pulled_ids(authors: set[int], *, before: int | None, count: int) -> list[tup
 
 
 def _forget(author_id: int) -> None:
-    cache.delete_many([AUTHORS_KEY, _recent_key(author_id)])
+    try:
+        cache.delete_many([AUTHORS_KEY, _recent_key(author_id)])
+    except RedisError:
+        # Redis is down: the fan-out must not fail for it; the keys expire within TTL.
+        log.warning("pulled posts of %s not dropped from the cache: Redis did not answer", author_id)
 
 
 def forget(author_id: int) -> None:
