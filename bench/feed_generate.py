@@ -18,6 +18,7 @@ recreated (inline UNIQUE constraints stay); no ANALYZE, as a deployed SQLite fil
 """
 
 import array
+import io
 import bisect
 import itertools
 import json
@@ -238,23 +239,10 @@ def make_photos(count: int = 3) -> tuple[list[dict], list[str], str]:
     for n in range(count):
         crop = source.crop((40 * n, 30 * n, source.width - 20 * n, source.height - 10 * n))
         crop.thumbnail((1200, 1200))
-        import io
-
         raw = io.BytesIO()
         crop.save(raw, "JPEG", quality=90)
         processed = pipeline.process_photo(raw.getvalue())
-        entry: dict[str, dict] = {}
-        names: dict[tuple[int, str], str] = {}
-        for target in pipeline.VARIANT_WIDTHS:
-            width = min(target, processed.width)
-            for variant in processed.variants:
-                if variant.width != width:
-                    continue
-                key = (variant.width, variant.format)
-                if key not in names:
-                    names[key] = images.store(variant.content, folder="posts", extension=variant.format)
-                item = entry.setdefault(str(target), {"w": variant.width, "h": variant.height})
-                item[variant.format] = names[key]
+        entry = images.store_photo_variants(processed, [])
         files.append({"files": entry, "width": processed.width, "height": processed.height})
         hashes.append(processed.blurhash)
     raw = io.BytesIO()

@@ -39,6 +39,28 @@ def store(content: bytes, *, folder: str, extension: str) -> str:
     return default_storage.save(name, ContentFile(content))
 
 
+def store_photo_variants(processed: pipeline.ProcessedPhoto, stored: list[str]) -> dict:
+    """Store each distinct variant once (its name also appended to `stored`); keys are the
+    target widths ("1080", "640", "320"), each {"w", "h", "webp", "jpg"}.
+
+    A photo narrower than a target has the same file under several keys (never upscaled).
+    """
+    names: dict[tuple[int, str], str] = {}
+    files: dict[str, dict] = {}
+    for target in pipeline.VARIANT_WIDTHS:
+        width = min(target, processed.width)
+        for variant in processed.variants:
+            if variant.width != width:
+                continue
+            key = (variant.width, variant.format)
+            if key not in names:
+                names[key] = store(variant.content, folder="posts", extension=variant.format)
+                stored.append(names[key])
+            entry = files.setdefault(str(target), {"w": variant.width, "h": variant.height})
+            entry[variant.format] = names[key]
+    return files
+
+
 def delete_quietly(name: str) -> None:
     if name:
         try:

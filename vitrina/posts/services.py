@@ -67,27 +67,6 @@ def _check_alt_texts(alt_texts: list | None, photos: int) -> list[str]:
     return alt_texts + [""] * (photos - len(alt_texts))
 
 
-def _store_variants(processed: pipeline.ProcessedPhoto, stored: list[str]) -> dict:
-    """Store each distinct variant once; keys are the target widths ("1080", "640", "320").
-
-    A photo narrower than a target has the same file under several keys (never upscaled).
-    """
-    names: dict[tuple[int, str], str] = {}
-    files: dict[str, dict] = {}
-    for target in pipeline.VARIANT_WIDTHS:
-        width = min(target, processed.width)
-        for variant in processed.variants:
-            if variant.width != width:
-                continue
-            key = (variant.width, variant.format)
-            if key not in names:
-                names[key] = images.store(variant.content, folder="posts", extension=variant.format)
-                stored.append(names[key])
-            entry = files.setdefault(str(target), {"w": variant.width, "h": variant.height})
-            entry[variant.format] = names[key]
-    return files
-
-
 def _link_hashtags(post: Post, tags: list[str]) -> None:
     for tag in tags:
         hashtag, _created = Hashtag.objects.get_or_create(name=tag)
@@ -138,7 +117,7 @@ def post_create(
 
     stored: list[str] = []
     try:
-        files = [_store_variants(photo, stored) for photo in processed]
+        files = [images.store_photo_variants(photo, stored) for photo in processed]
         with transaction.atomic():
             post = Post.objects.create(author=author, caption=caption, location=location)
             PostMedia.objects.bulk_create([
