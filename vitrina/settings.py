@@ -201,6 +201,40 @@ LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 300)
 # Trust X-Forwarded-For for the client address (only behind your own reverse proxy).
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 
+# --- Email and account lifecycle ------------------------------------------
+# Outgoing mail: printed to the console unless EMAIL_HOST names an SMTP server.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+# SMTP port; 587 with STARTTLS is the usual submission port.
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+# SMTP credentials (empty: no authentication).
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+# STARTTLS on the SMTP connection.
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# Seconds before an unanswered SMTP server is given up on.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# Sender of account emails (password reset, email confirmation).
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Vitrina <noreply@localhost>")
+# Base URL of links in emails, e.g. https://vitrina.example (empty: the address the request came to).
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# Seconds a password-reset link works (Django's own setting).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 24 * 3600)
+# Seconds an email-confirmation link (sign-up or change of address) works.
+EMAIL_LINK_MAX_AGE = env_int("EMAIL_LINK_MAX_AGE", 3 * 24 * 3600)
+# Account emails (reset, confirmation, resend) one address or account may ask for per window; then 429.
+ACCOUNT_EMAIL_LIMIT = env_int("ACCOUNT_EMAIL_LIMIT", 5)
+# The same per IP address, across every address asked for.
+ACCOUNT_EMAIL_IP_LIMIT = env_int("ACCOUNT_EMAIL_IP_LIMIT", 20)
+# Length of that window, in seconds.
+ACCOUNT_EMAIL_WINDOW = env_int("ACCOUNT_EMAIL_WINDOW", 3600)
+# Days an old username stays reserved for its owner after a change.
+USERNAME_HOLD_DAYS = env_int("USERNAME_HOLD_DAYS", 14)
+# Username changes one account may make per day (each one reserves a name).
+USERNAME_CHANGES_PER_DAY = env_int("USERNAME_CHANGES_PER_DAY", 3)
+
 # --- Security -------------------------------------------------------------
 # Serve over HTTPS only: secure cookies, HSTS and redirects (set in production).
 HTTPS = env_bool("HTTPS", False)

@@ -2,9 +2,12 @@ from django.utils.translation import gettext as _
 from ninja import File, Router, UploadedFile
 from ninja.responses import Status
 
-from vitrina.accounts import services
+from vitrina.accounts import email_services, mail, services, username_services
 from vitrina.accounts.auth import REQUIRED
-from vitrina.accounts.schemas import MeOut, PasswordIn, SignupIn, SignupOut, TokenIn, TokenOut
+from vitrina.accounts.schemas import (
+    DetailOut, EmailChangeIn, EmailTokenIn, MeOut, PasswordIn, PasswordResetConfirmIn, PasswordResetIn, SignupIn,
+    SignupOut, TokenIn, TokenOut, UsernameIn,
+)
 from vitrina.core.errors import InvalidInput
 from vitrina.core.http import client_ip
 
@@ -13,7 +16,7 @@ router = Router(tags=["accounts"])
 
 @router.post("/auth/signup", response={201: SignupOut}, auth=None)
 def signup(request, payload: SignupIn):
-    user = services.user_signup(**payload.dict())
+    user = services.user_signup(**payload.dict(), email_link_base=mail.site_url(request))
     return Status(201, {"token": services.token_issue(user=user, name="signup"), "account": user})
 
 
@@ -39,3 +42,48 @@ def me_avatar(request, image: UploadedFile = File(None)):
 @router.delete("/me/avatar", response=MeOut, auth=REQUIRED)
 def me_avatar_delete(request):
     return services.avatar_remove(user=request.auth)
+
+
+@router.post("/auth/password-reset", response={202: DetailOut}, auth=None)
+def password_reset(request, payload: PasswordResetIn):
+    """Emails a reset link if an account has this address; the answer is the same if none has."""
+    email_services.password_reset_request(email=payload.email, ip=client_ip(request), base_url=mail.site_url(request))
+    return Status(202, {"detail": _("If an account uses this address, a link to reset its password is on its way.")})
+
+
+@router.post("/auth/password-reset/confirm", response={204: None}, auth=None)
+def password_reset_confirm(request, payload: PasswordResetConfirmIn):
+    """Sets the new password; every session and API token of the account ends."""
+    email_services.password_reset_confirm(uid=payload.uid, token=payload.token, new_password=payload.new_password)
+    return Status(204, None)
+
+
+@router.post("/auth/email/verify", response={204: None}, auth=None)
+def email_verify(request, payload: EmailTokenIn):
+    email_services.email_verify(token=payload.token)
+    return Status(204, None)
+
+
+@router.post("/auth/email/confirm", response={204: None}, auth=None)
+def email_change_confirm(request, payload: EmailTokenIn):
+    email_services.email_change_confirm(token=payload.token)
+    return Status(204, None)
+
+
+@router.post("/me/email/verification", response={202: DetailOut}, auth=REQUIRED)
+def email_verification_resend(request):
+    email_services.email_verification_send(user=request.auth, base_url=mail.site_url(request))
+    return Status(202, {"detail": _("A confirmation link is on its way to your email address.")})
+
+
+@router.post("/me/email", response={202: DetailOut}, auth=REQUIRED)
+def email_change(request, payload: EmailChangeIn):
+    """Starts a change of address: it happens when the link sent to the new address is opened."""
+    email_services.email_change_request(user=request.auth, new_email=payload.email, password=payload.password,
+                                        base_url=mail.site_url(request))
+    return Status(202, {"detail": _("Open the link sent to your new address to confirm it.")})
+
+
+@router.post("/me/username", response=MeOut, auth=REQUIRED)
+def username_change(request, payload: UsernameIn):
+    return username_services.username_change(user=request.auth, username=payload.username)

@@ -6,3 +6,7 @@ class AccountsConfig(AppConfig):
     name = "vitrina.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        # Registers the periodic jobs of this app with vitrina.core.scheduler.
+        from vitrina.accounts import tasks  # noqa: F401

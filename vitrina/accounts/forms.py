@@ -42,7 +42,6 @@ class ProfileForm(forms.Form):
     display_name = forms.CharField(label=_("Name"), max_length=200, required=False)
     bio = forms.CharField(label=_("Bio"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
     website = forms.CharField(label=_("Website"), max_length=500, required=False)
-    email = forms.CharField(label=_("Email"), max_length=254, widget=forms.EmailInput)
     account_type = forms.ChoiceField(label=_("Account type"), choices=AccountType.choices, widget=forms.RadioSelect)
     is_private = forms.BooleanField(label=_("Private account"), required=False)
     category = forms.ChoiceField(
@@ -56,3 +55,27 @@ class ProfileForm(forms.Form):
     def for_user(cls, user, data=None):
         initial = {name: getattr(user, name) for name in cls.base_fields}
         return cls(data=data, initial=initial)
+
+
+class PasswordResetForm(forms.Form):
+    email = forms.CharField(label=_("Email"), max_length=254, widget=forms.EmailInput)
+
+
+class SetPasswordForm(forms.Form):
+    new_password = forms.CharField(label=_("New password"), max_length=256, widget=forms.PasswordInput)
+    new_password_again = forms.CharField(label=_("New password, again"), max_length=256, widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password") != data.get("new_password_again"):
+            self.add_error("new_password_again", _("The two passwords don't match."))
+        return data
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.CharField(label=_("New email address"), max_length=254, widget=forms.EmailInput)
+    password = forms.CharField(label=_("Current password"), max_length=256, widget=forms.PasswordInput)
+
+
+class UsernameForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=64)

@@ -78,6 +78,8 @@ class User(AbstractUser):
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=24, blank=True, validators=[validate_phone])
     suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
+    # When the member proved they read `email` (a link from it was opened); None: not yet.
+    email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True)
     # When the member last opened their feed (updated at most hourly): fan-out skips the long absent.
     last_active_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # Denormalised counters, changed only by the follow services with F() updates
@@ -106,6 +108,11 @@ class User(AbstractUser):
         return self.display_name or self.username
 
     @property
+    def has_verified_email(self) -> bool:
+        """Whether `email` is confirmed; the network works without it, taking shop orders will not."""
+        return self.email_verified_at is not None
+
+    @property
     def is_business(self) -> bool:
         return self.account_type == AccountType.BUSINESS
 
@@ -125,6 +132,21 @@ class Block(models.Model):
 
 def blocked_between(a, b) -> bool:
     return Block.objects.filter(Q(blocker=a, blocked=b) | Q(blocker=b, blocked=a)).exists()
+
+
+class UsernameHold(models.Model):
+    """A username given up by a change, kept for its former owner until `until`.
+
+    Nobody else can sign up with it or switch to it before then; the owner can take it back,
+    and its old profile URL redirects to the new name meanwhile.
+    """
+
+    username = models.CharField(max_length=30, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="username_holds")
+    until = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return self.username
 
 
 class ApiToken(models.Model):

@@ -42,6 +42,11 @@ class AccountOut(AccountSummary):
 
 class MeOut(AccountOut):
     email: str
+    email_verified: bool
+
+    @staticmethod
+    def resolve_email_verified(obj):
+        return obj.has_verified_email
 
 
 class AccountList(Schema):
@@ -87,3 +92,30 @@ class MePatch(Schema):
 class PasswordIn(Schema):
     old_password: str
     new_password: str
+
+
+class PasswordResetIn(Schema):
+    email: str
+
+
+class PasswordResetConfirmIn(Schema):
+    uid: str
+    token: str
+    new_password: str
+
+
+class EmailTokenIn(Schema):
+    token: str
+
+
+class EmailChangeIn(Schema):
+    email: str
+    password: str
+
+
+class UsernameIn(Schema):
+    username: str
+
+
+class DetailOut(Schema):
+    detail: str

@@ -14,7 +14,9 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vitrina.accounts import mail
 from vitrina.accounts.models import AccountType, ApiToken, BusinessCategory, User
+from vitrina.accounts.username_services import username_taken
 from vitrina.accounts.validators import normalize_username, validate_username
 from vitrina.core import throttle
 from vitrina.core.errors import InvalidInput, Throttled, Unauthenticated, invalid_from_django
@@ -39,8 +41,9 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
 
 def user_signup(
     *, username: str, email: str, password: str, account_type: str = AccountType.PERSONAL,
-    display_name: str = "",
+    display_name: str = "", email_link_base: str = "",
 ) -> User:
+    """A new account. With `email_link_base` (the site's URL), a link to confirm the address is emailed."""
     username = normalize_username(username)
     email = (email or "").strip()
     errors: dict[str, list] = {}
@@ -51,6 +54,8 @@ def user_signup(
     else:
         if User.objects.filter(username=username).exists():
             errors["username"] = [_("A user with that username already exists.")]
+        elif username_taken(username):
+            errors["username"] = [_("This username isn't available.")]
     try:
         EmailValidator()(email)
     except ValidationError:
@@ -73,6 +78,8 @@ def user_signup(
     try:
         with transaction.atomic():
             user.save()
+            if email_link_base:
+                mail.send_after_commit(kind=mail.VERIFY, user=user, base_url=email_link_base)
     except IntegrityError:
         # Lost a race with another sign-up for the same name.
         raise InvalidInput(
@@ -139,8 +146,12 @@ def profile_update(*, user: User, data: dict) -> User:
         for name in BUSINESS_FIELDS:
             if changes.get(name):
                 errors[name] = [_("Only business accounts have this field.")]
-    if "email" in changes and not changes["email"]:
-        errors["email"] = [_("Enter a valid email address.")]
+    if "email" in changes:
+        if changes["email"] == user.email:
+            del changes["email"]
+        else:
+            # A new address must be confirmed from its mailbox first (email_services.email_change_request).
+            errors["email"] = [_("Change your email address from the account settings: a link is sent to confirm it.")]
     if errors:
         raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
 

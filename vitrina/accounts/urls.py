@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vitrina.accounts import views
+from vitrina.accounts import email_views, views
 
 app_name = "accounts"
 
@@ -10,4 +10,12 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change, name="password"),
     path("avatar/", views.avatar, name="avatar"),
+    path("password/reset/", email_views.password_reset, name="password_reset"),
+    path("password/reset/<str:uidb64>/<str:token>/", email_views.password_reset_confirm,
+         name="password_reset_confirm"),
+    path("email/", email_views.email_change, name="email"),
+    path("email/resend/", email_views.email_resend, name="email_resend"),
+    path("email/verify/<str:token>/", email_views.email_verify, name="email_verify"),
+    path("email/confirm/<str:token>/", email_views.email_confirm, name="email_confirm"),
+    path("username/", email_views.username_change, name="username"),
 ]

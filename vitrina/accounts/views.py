@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vitrina.accounts import services
+from vitrina.accounts import mail, services
 from vitrina.accounts.forms import AvatarForm, LoginForm, PasswordForm, SignupForm
 from vitrina.core.errors import ServiceError, Throttled
 from vitrina.core.forms import add_service_error
@@ -19,7 +19,7 @@ def signup(request):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_signup(**form.cleaned_data)
+            user = services.user_signup(**form.cleaned_data, email_link_base=mail.site_url(request))
         except ServiceError as exc:
             add_service_error(form, exc)
         else:

@@ -8,6 +8,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
+from vitrina.accounts.username_services import username_redirect
 from vitrina.core.api import error_body
 from vitrina.core.errors import NotFound
 from vitrina.core.htmx import render_htmx
@@ -24,7 +25,15 @@ def profile(request, username):
     try:
         target = social_selectors.profile_get(viewer=request.user, username=username)
     except NotFound:
-        raise Http404 from None
+        # A name given up by a change points to the new one while it is held.
+        current = username_redirect(username)
+        if current is None:
+            raise Http404 from None
+        try:
+            social_selectors.profile_get(viewer=request.user, username=current)
+        except NotFound:
+            raise Http404 from None  # no hint of the new name to those who may not see it
+        return redirect("profile", username=current)
     rel = social_selectors.relationship(request.user, target)
     can_see = social_selectors.can_see_content(request.user, target, rel)
     page = None

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image
 
 from vitrina.accounts import services as account_services
@@ -125,6 +126,8 @@ class Command(BaseCommand):
                     username=username, email=f"{username}@demo.vitrina.example", password=DEMO_PASSWORD,
                     account_type=account_type, display_name=display_name,
                 )
+                # Demo addresses cannot receive mail; mark them confirmed so no banner asks for it.
+                User.objects.filter(pk=user.pk).update(email_verified_at=timezone.now())
                 social_services.account_update(user=user, data={"bio": bio, **extra})
                 account_services.avatar_set(user=user, upload=avatar_upload(photo, box))
             created.append(username)
