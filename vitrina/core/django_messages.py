@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy, ngettext_lazy, npgettext_lazy
 MESSAGES = (
     # django.contrib.auth.password_validation
     ngettext_lazy(
-        "This password is too short. It must contain at least %(min_length)d character.",
-        "This password is too short. It must contain at least %(min_length)d characters.",
-        "min_length",
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
     ),
     ngettext_lazy(
         "Your password must contain at least %(min_length)d character.",
@@ -22,11 +21,11 @@ MESSAGES = (
         "min_length",
     ),
     gettext_lazy("The password is too similar to the %(verbose_name)s."),
-    gettext_lazy("Your password can't be too similar to your other personal information."),
+    gettext_lazy("Your password can’t be too similar to your other personal information."),
     gettext_lazy("This password is too common."),
-    gettext_lazy("Your password can't be a commonly used password."),
+    gettext_lazy("Your password can’t be a commonly used password."),
     gettext_lazy("This password is entirely numeric."),
-    gettext_lazy("Your password can't be entirely numeric."),
+    gettext_lazy("Your password can’t be entirely numeric."),
     # django.contrib.auth.forms
     gettext_lazy("Enter the same password as before, for verification."),
     gettext_lazy("Password reset on %(site_name)s"),
