@@ -51,6 +51,7 @@ MESSAGES = (
     gettext_lazy("Value %(value)r is not a valid choice."),
     # django.contrib.humanize: naturaltime, past
     gettext_lazy("%(delta)s ago"),
+    gettext_lazy(", "),  # between the parts of "3 days, 1 hour"; Django's Bengali drops the space
     npgettext_lazy("naturaltime-past", "%(num)d year", "%(num)d years", "num"),
     npgettext_lazy("naturaltime-past", "%(num)d month", "%(num)d months", "num"),
     npgettext_lazy("naturaltime-past", "%(num)d week", "%(num)d weeks", "num"),
