@@ -54,7 +54,8 @@ def test_reset_through_the_api_sets_the_password_and_ends_every_token(api, make_
     assert user.has_verified_email  # the link reached the address
 
     # The link is spent: the password hash it was made from is gone.
-    again = api().post("/auth/password-reset/confirm", {"uid": uid, "token": token, "new_password": "another one 12345"})
+    again = api().post("/auth/password-reset/confirm",
+                       {"uid": uid, "token": token, "new_password": "another one 12345"})
     assert_error(again, 422, code="invalid_token", field="token")
     assert can_log_in("mira", NEW_PASSWORD)
 
