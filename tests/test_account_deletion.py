@@ -195,3 +195,15 @@ def test_suspension_hides_the_account_from_others_counts_too(world):
     assert counts(world) == truth(world) == {"bob_followers": 1, "carol_following": 1, "likes": 1, "comments": 2}
     services.account_unsuspend(user=User.objects.get(pk=world["alice"].pk))
     assert counts(world) == truth(world) == {"bob_followers": 2, "carol_following": 2, "likes": 2, "comments": 3}
+
+
+def test_deleting_a_thread_with_a_hidden_reply_keeps_the_comment_count_right(world, api):
+    """carol's reply hangs under alice's comment; bob's comment gets a reply from alice, who then leaves."""
+    bob_post = world["bob_post"]
+    bobs = Comment.objects.get(author=world["bob"])
+    post_services.comment_create(author=world["alice"], post=bob_post, text="you're welcome", reply_to=bobs)
+    services.account_delete_request(user=world["alice"], password=PASSWORD)
+    assert counts(world)["comments"] == truth(world)["comments"] == 2
+    response = api(world["bob"]).delete(f"/comments/{bobs.pk}")
+    assert response.status_code == 204, response.content
+    assert counts(world)["comments"] == truth(world)["comments"] == 1
