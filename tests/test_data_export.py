@@ -149,3 +149,13 @@ def test_download_page_requests_shows_status_and_links(mira, client, django_capt
     response = client.get(f"/accounts/data/export/{export.pk}/")
     assert response.status_code == 200
     assert zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).read("profile.json")
+
+
+def test_a_pending_export_lost_by_a_worker_does_not_block_new_requests(mira, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        lost = services.export_request(user=mira["mira"])  # its task never runs
+    with freeze_time(timezone.now() + timedelta(hours=7)):
+        with django_capture_on_commit_callbacks(execute=True):
+            fresh = services.export_request(user=mira["mira"])
+    assert fresh.pk != lost.pk and not DataExport.objects.filter(pk=lost.pk).exists()
+    assert DataExport.objects.get(pk=fresh.pk).status == "ready"

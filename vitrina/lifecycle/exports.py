@@ -161,10 +161,12 @@ def build(*, export_id: int) -> None:
 
 
 def expire_due(*, now=None) -> int:
-    """Delete exports past their link's life (and failed ones after the same time); returns how many."""
+    """Delete exports past their link's life (and unfinished ones after the same time); returns how many."""
     now = now or timezone.now()
     stale = DataExport.objects.filter(expires_at__lte=now) | DataExport.objects.filter(
-        status=ExportStatus.FAILED, created_at__lte=now - timedelta(days=settings.EXPORT_TTL_DAYS))
+        status__in=[ExportStatus.FAILED, ExportStatus.PENDING],
+        created_at__lte=now - timedelta(days=settings.EXPORT_TTL_DAYS),
+    )
     count = 0
     for export in list(stale):
         if DataExport.objects.filter(pk=export.pk).delete()[0]:

@@ -5,6 +5,7 @@ recounts the counters around the member (vitrina.lifecycle.counters) in the same
 transaction. The purge after the grace period is in vitrina.lifecycle.purge.
 """
 
+import logging
 from datetime import timedelta
 from functools import partial
 
@@ -12,12 +13,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from redis import RedisError
 
 from vitrina.accounts import services as account_services
 from vitrina.accounts.models import User
 from vitrina.core.errors import InvalidInput
 from vitrina.lifecycle import counters, exports, tasks
 from vitrina.lifecycle.models import AccountDeletion, DataExport, ExportStatus
+
+log = logging.getLogger(__name__)
 
 
 def _wrong_password() -> InvalidInput:
@@ -86,12 +90,18 @@ def account_unsuspend(*, user: User) -> None:
         counters.recount(account_ids=account_ids, post_ids=post_ids)
 
 
+# A pending export older than this was lost (a worker died with it): a new request replaces it.
+EXPORT_STALE_AFTER = timedelta(hours=6)
+
+
 def export_request(*, user: User) -> DataExport:
     """Ask for a new export, or get the one being prepared. One at a time per member:
     a new one replaces the previous file."""
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()  # One request at a time per member.
-        pending = DataExport.objects.filter(user=user, status=ExportStatus.PENDING).order_by("-pk").first()
+        pending = DataExport.objects.filter(
+            user=user, status=ExportStatus.PENDING, created_at__gt=timezone.now() - EXPORT_STALE_AFTER
+        ).order_by("-pk").first()
         if pending is not None:
             return pending
         old = list(DataExport.objects.filter(user=user))
@@ -99,5 +109,14 @@ def export_request(*, user: User) -> DataExport:
         for e in old:
             transaction.on_commit(partial(exports.delete_file, e.file))
         export = DataExport.objects.create(user=user)
-        transaction.on_commit(partial(tasks.build_export.enqueue, export_id=export.pk))
+        transaction.on_commit(partial(_enqueue_build, export_id=export.pk))
     return export
+
+
+def _enqueue_build(*, export_id: int) -> None:
+    try:
+        tasks.build_export.enqueue(export_id=export_id)
+    except RedisError:
+        # The queue (Redis) is down: build it in this request rather than leave it pending.
+        log.warning("export %s could not be queued; building it in the request", export_id)
+        exports.build(export_id=export_id)
