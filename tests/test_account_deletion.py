@@ -14,7 +14,7 @@ from tests.posts_helpers import make_post, photo, stored_files
 from vitrina.accounts import services as account_services
 from vitrina.accounts.models import ApiToken, User
 from vitrina.core.scheduler import JOBS
-from vitrina.lifecycle import services
+from vitrina.lifecycle import purge, services
 from vitrina.lifecycle.models import AccountDeletion
 from vitrina.posts import services as post_services
 from vitrina.posts.models import Comment, Hashtag, Like, Post
@@ -207,3 +207,21 @@ def test_deleting_a_thread_with_a_hidden_reply_keeps_the_comment_count_right(wor
     response = api(world["bob"]).delete(f"/comments/{bobs.pk}")
     assert response.status_code == 204, response.content
     assert counts(world)["comments"] == truth(world)["comments"] == 1
+
+
+def test_one_account_that_fails_to_purge_does_not_stop_the_others(world, make_user, monkeypatch, caplog):
+    dan = make_user("dan")
+    services.account_delete_request(user=world["alice"], password=PASSWORD)
+    services.account_delete_request(user=dan, password=PASSWORD)
+    real = purge.account_purge
+
+    def flaky(*, user):
+        if user.username == "alice":
+            raise RuntimeError("storage is down")
+        real(user=user)
+
+    monkeypatch.setattr(purge, "account_purge", flaky)
+    with freeze_time(timezone.now() + timedelta(days=31)):
+        assert purge.purge_due() == 1
+    assert "purge of account" in caplog.text
+    assert not User.objects.filter(username="dan").exists() and User.objects.filter(username="alice").exists()
