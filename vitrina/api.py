@@ -6,6 +6,7 @@ from vitrina.accounts.api import router as accounts_router
 from vitrina.core.api import install_error_handlers
 from vitrina.feed.api import router as feed_router
 from vitrina.feed.explore_api import router as explore_router
+from vitrina.lifecycle.api import router as lifecycle_router
 from vitrina.posts.api import router as posts_router
 from vitrina.search.api import router as search_router
 from vitrina.social.api import router as social_router
@@ -24,3 +25,4 @@ api.add_router("", posts_router)
 api.add_router("", feed_router)
 api.add_router("", explore_router)
 api.add_router("", search_router)
+api.add_router("", lifecycle_router)

@@ -306,6 +306,20 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # --- API ------------------------------------------------------------------
 NINJA_PAGINATION_MAX_LIMIT = 100
 
+# --- Account lifecycle: data export and deletion ----------------------------
+INSTALLED_APPS += ["vitrina.lifecycle"]
+# ModelBackend first; the second lets a member who asked for deletion log back in (and cancels it).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "vitrina.lifecycle.backends.ReturningMemberBackend",
+]
+# Days a deleted account stays deactivated (the member may log back in) before it is removed.
+ACCOUNT_DELETION_GRACE_DAYS = env_int("ACCOUNT_DELETION_GRACE_DAYS", 30)
+# Days a "download your data" zip stays available before it is deleted.
+EXPORT_TTL_DAYS = env_int("EXPORT_TTL_DAYS", 7)
+# Private directory for those zips when files are stored locally (never under MEDIA_ROOT).
+EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", VAR_DIR / "exports"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -16,6 +16,7 @@ urlpatterns = [
     path("manifest.webmanifest", web_views.manifest, name="manifest"),
     path("", include(("vitrina.web.urls", "web"))),
     path("accounts/", include("vitrina.accounts.urls")),
+    path("accounts/", include("vitrina.lifecycle.urls")),
 ]
 if settings.SERVE_MEDIA:
     # Local media for the one-machine default; a proxy or object storage serves it in production.

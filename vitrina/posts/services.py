@@ -10,7 +10,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -230,10 +230,15 @@ def comment_delete(*, comment: Comment, actor: User) -> None:
     if actor.pk not in (comment.author_id, comment.post.author_id):
         raise Forbidden(_("Only the comment's author or the post's owner can delete it."))
     with transaction.atomic():
-        deleted = Comment.objects.filter(reply_to=comment).delete()[0]
-        deleted += Comment.objects.filter(pk=comment.pk).delete()[0]
-        if deleted:
-            Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") - deleted)
+        # Locked, so a parallel delete of the same thread finds nothing left to count.
+        thread = list(Comment.objects.filter(Q(pk=comment.pk) | Q(reply_to=comment))
+                      .select_for_update(of=("self",)).values_list("pk", "author__is_active"))
+        Comment.objects.filter(pk__in=[pk for pk, _active in thread]).delete()
+        # comment_count counts comments of active accounts only (vitrina.lifecycle.counters):
+        # a hidden reply of a deactivated account was already left out of it.
+        counted = sum(1 for _pk, active in thread if active)
+        if counted:
+            Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") - counted)
 
 
 def save_create(*, user: User, post: Post) -> None:
