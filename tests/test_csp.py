@@ -119,12 +119,15 @@ def test_storage_and_cdn_domains_are_allowed_for_images(client, db, settings):
     assert img == ["'self'", "https://s3.example.com:9000", "https://vitrina-media.s3.example.com:9000",
                    "data:", "blob:"]
 
-    settings.STORAGES["default"]["OPTIONS"]["custom_domain"] = "media.vitrina.example"
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {"bucket_name": "vitrina-media", "custom_domain": "media.vitrina.example"}}}
     policy = directives(client.get("/accounts/login/"))
     assert policy["img-src"] == ["'self'", "https://media.vitrina.example", "data:", "blob:"]
     assert policy["media-src"] == ["'self'", "https://media.vitrina.example", "blob:"]
 
-    settings.STORAGES["default"]["OPTIONS"] = {"bucket_name": "b", "region_name": "eu-west-1"}
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {"bucket_name": "b", "region_name": "eu-west-1"}}}
     assert directives(client.get("/accounts/login/"))["img-src"][1:3] == [
         "https://b.s3.amazonaws.com", "https://b.s3.eu-west-1.amazonaws.com"]
 
