@@ -258,3 +258,18 @@ def test_reports_are_rate_limited_per_address(client, db, caplog):
     assert len([r for r in caplog.records if r.name == "vitrina.csp"]) == 60
     other = post_report(client, REPORT, REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 204
+
+
+def test_a_large_batch_counts_every_violation_toward_the_limit(client, db):
+    item = {"type": "csp-violation", "body": {"documentURL": "http://testserver/", "effectiveDirective": "img-src",
+                                               "blockedURL": "https://x.example/a.png"}}
+    assert post_report(client, [item] * 60, content_type="application/reports+json").status_code == 204
+    assert_error(post_report(client, [item], content_type="application/reports+json"), 429, "rate_limited")
+
+
+def test_debug_error_pages_keep_their_inline_styles(client, db, settings):
+    settings.DEBUG = True
+    response = client.get("/no/such/page/here/")
+    assert response.status_code == 404
+    assert "Content-Security-Policy" not in response
+    assert "Content-Security-Policy" in client.get("/accounts/login/")

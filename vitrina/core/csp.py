@@ -33,7 +33,7 @@ REPORT_GROUP = "csp-endpoint"
 NONCE = "{nonce}"
 # A report is under 2 KB; Chrome's Reporting API batches a few per POST.
 REPORT_MAX_BYTES = 32 * 1024
-# Reports logged per client address per minute; past that they are refused, so a
+# Violations logged per client address per minute; past that they are refused, so a
 # script posting forged reports cannot flood the log.
 REPORTS_PER_MINUTE = 60
 REPORT_CONTENT_TYPES = ("application/csp-report", "application/reports+json", "application/json")
@@ -176,14 +176,15 @@ def _violations(payload) -> list[dict]:
     return found
 
 
-def _over_limit(request) -> bool:
+def _over_limit(request, count: int) -> bool:
+    """Counts violations, not requests: one Reporting API batch may carry many."""
     key = f"csp-reports:{client_ip(request)}"
     cache.add(key, 0, 60)
     try:
-        return cache.incr(key) > REPORTS_PER_MINUTE
+        return cache.incr(key, count) > REPORTS_PER_MINUTE
     except ValueError:  # the minute ended between add and incr
-        cache.set(key, 1, 60)
-        return False
+        cache.set(key, count, 60)
+        return count > REPORTS_PER_MINUTE
 
 
 def _refuse(code: str, message: str, status: int, **headers) -> JsonResponse:
@@ -213,7 +214,7 @@ def report(request):
         violations = []
     if not violations:
         return _refuse("invalid_report", _("This is not a CSP violation report."), 400)
-    if _over_limit(request):
+    if _over_limit(request, len(violations)):
         return _refuse("rate_limited", _("Too many reports. Try again in a minute."), 429, **{"Retry-After": "60"})
     for fields in violations:
         log.warning("CSP violation: %s", json.dumps(fields, ensure_ascii=True, sort_keys=True),
