@@ -84,6 +84,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "vitrina.core.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -254,6 +255,10 @@ CSRF_FAILURE_VIEW = "vitrina.web.views.csrf_failure"
 if env_bool("BEHIND_PROXY", False):
     # The reverse proxy terminates TLS and says so in this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Content-Security-Policy (vitrina/core/csp.py) ---------------------------
+# Send the policy as Content-Security-Policy-Report-Only: violations are reported, nothing is blocked.
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from vitrina.api import api
+from vitrina.core import csp
 from vitrina.web import views as web_views
 
 handler404 = "vitrina.web.views.not_found"
@@ -13,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", web_views.healthz, name="healthz"),
+    path("csp-report", csp.report, name="csp_report"),
     path("manifest.webmanifest", web_views.manifest, name="manifest"),
     path("", include(("vitrina.web.urls", "web"))),
     path("accounts/", include("vitrina.accounts.urls")),

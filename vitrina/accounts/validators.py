@@ -11,7 +11,7 @@ USERNAME_RE = re.compile(r"^[a-z0-9._]{1,30}$")
 RESERVED_USERNAMES = frozenset(
     """
     about accounts admin administrator api app apps auth billing blog business cart checkout
-    collabs create direct docs explore feed help hashtags healthz home i18n inbox insights
+    collabs create csp-report direct docs explore feed help hashtags healthz home i18n inbox insights
     legal login logout manifest.webmanifest me media messages moderator new notifications
     null oauth offline orders p password posts privacy rankings reels root search security
     settings shop signup static staff stories support sw.js system terms undefined

@@ -42,7 +42,20 @@
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.target.closest && event.target.closest(".comment-form");
-    if (form && event.detail.successful) form.querySelector('[name="reply_to"]').value = "";
+    if (!form || !event.detail.successful) return;
+    form.reset();
+    form.querySelector('[name="reply_to"]').value = "";  /* a hidden input keeps its value on reset */
+  });
+
+  /* The page's Content-Security-Policy forbids inline handlers (onchange=, onsubmit=):
+     their behaviour lives here, keyed on data attributes. */
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field.matches && field.matches("[data-autosubmit]") && field.form) field.form.submit();
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
   });
 
   /* Create: previews of the chosen photos, reorder (buttons or drag), alt text per photo.
