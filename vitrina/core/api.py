@@ -5,6 +5,7 @@ Errors always read `{"error": {"code", "message", "fields"}}` (see shared API.md
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -47,6 +48,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def auth_error(request, exc):
         err = Unauthenticated(_("Log in or send a valid bearer token."))
         return api.create_response(request, err.as_dict(), status=401)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request, exc):
+        # A JSON body over DATA_UPLOAD_MAX_MEMORY_SIZE, or a chunked one cut off by
+        # vitrina.core.body_limit: the client's doing, not a server error.
+        message = _("The request body is too large.")
+        return api.create_response(request, error_body("too_large", message), status=413)
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
