@@ -215,3 +215,14 @@ def test_the_asgi_application_refuses_a_declared_large_body_unread():
              "headers": [(b"content-length", str(max_request_bytes() + 1).encode())]}
     asyncio.run(application(scope, receive, send))
     assert sent[0]["status"] == 413
+
+
+def test_too_many_fields_or_files_is_400_not_500(api, make_user):
+    client = api(make_user("mira"))
+    fields = {f"f{i}": "x" for i in range(1100)}
+    assert_error(client.client.post("/api/vitrina/v1/posts", fields, headers=client._headers(None)), 400,
+                 code="bad_request")
+    files = {"images": [photo() for _ in range(101)]}
+    assert_error(client.client.post("/api/vitrina/v1/posts", files, headers=client._headers(None)), 400,
+                 code="bad_request")
+    assert not Post.objects.exists()

@@ -8,8 +8,8 @@ from tests.conftest import assert_error
 from tests.posts_helpers import make_post, photo
 from vitrina.core.text import clean_text, has_visible
 from vitrina.posts import services as post_services
-from vitrina.posts.models import Comment, Hashtag, Post, PostHashtag
 from vitrina.posts import text as post_text
+from vitrina.posts.models import Comment, Hashtag, Post, PostHashtag
 
 pytestmark = pytest.mark.django_db
 
