@@ -428,8 +428,9 @@ def generate(*, backend: str, target: str, sizes: Sizes, threshold: int, log=pri
     step(f"media ({media:,})", t)
 
     t = time.perf_counter()
-    w.write("posts_hashtag", ("id", "name", "post_count", "created_at"),
-            ((tg + 1, tag_names[tg], tag_count[tg], _ts(start)) for tg in range(len(tag_names))))
+    # The names are lower-case ASCII words: each is its own key (vitrina.posts.text.hashtag_key).
+    w.write("posts_hashtag", ("id", "key", "name", "post_count", "created_at"),
+            ((tg + 1, tag_names[tg], tag_names[tg], tag_count[tg], _ts(start)) for tg in range(len(tag_names))))
     links = w.write("posts_posthashtag", ("id", "hashtag_id", "post_id"),
                     ((i + 1, tg + 1, post) for i, (post, tg) in enumerate(
                         (k + 1, tg) for k in range(p) for tg in post_tags[k])))

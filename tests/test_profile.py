@@ -89,9 +89,19 @@ def test_unknown_and_mistyped_fields(api, make_user):
 
 def test_control_characters_are_stripped(api, make_user):
     user = make_user("mira")
-    body = api(user).patch("/me", {"display_name": "Mi\u0000ra\u202e", "bio": "line one\nline two\u0007"}).json()
-    assert body["display_name"] == "Mira\u202e" or body["display_name"] == "Mira"
+    body = api(user).patch("/me", {"display_name": "Mi\u0000ra", "bio": "line one\nline two\u0007"}).json()
+    assert body["display_name"] == "Mira"
     assert body["bio"] == "line one\nline two"
+
+
+@pytest.mark.parametrize("control", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
+                                     "\u2066", "\u2067", "\u2068", "\u2069"])
+def test_direction_controls_in_a_display_name_are_refused(api, make_user, control):
+    user = make_user("mira", display_name="Mira")
+    response = api(user).patch("/me", {"display_name": f"Mi{control}ra"})
+    assert_error(response, 422, field="display_name")
+    user.refresh_from_db()
+    assert user.display_name == "Mira"
 
 
 def jpeg_upload(path):

@@ -148,11 +148,11 @@ def test_hashtags_prefix_casefolded_and_ordered_by_use(make_user, api):
     make_post(author, caption="#москварека #Moscow")
     response = search(api(), "#МОСК", "hashtags")
     assert response.json() == {
-        "items": [{"name": "москва", "post_count": 1}, {"name": "москварека", "post_count": 1}],
+        # No counts: the stored ones include private posts (see test_hashtag_hits_carry_no_count).
+        "items": [{"name": "москва"}, {"name": "москварека"}],
         "next_cursor": None,
     }
-    assert found(search(api(), "mos", "hashtags"), "name") == ["moscow"]
-    assert [i["post_count"] for i in search(api(), "mos", "hashtags").json()["items"]] == [2]
+    assert search(api(), "mos", "hashtags").json()["items"] == [{"name": "moscow"}]
     make_post(author, caption="#москварека")
     assert found(search(api(), "моск", "hashtags"), "name") == ["москварека", "москва"]
     assert found(search(api(), "কল", "hashtags"), "name") == []

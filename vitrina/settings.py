@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "vitrina.core.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads a body (CSRF reads request.POST); after Locale, for the 413 page's language.
+    "vitrina.core.body_limit.BodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -307,6 +309,11 @@ MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 40_000_000)
 MAX_PHOTOS_PER_POST = env_int("MAX_PHOTOS_PER_POST", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- Request size -----------------------------------------------------------
+# Bytes allowed in a request body beyond a full carousel (MAX_UPLOAD_BYTES x MAX_PHOTOS_PER_POST),
+# for the caption, alt texts and multipart framing; a larger body is 413 before it is read.
+REQUEST_BODY_MARGIN_BYTES = env_int("REQUEST_BODY_MARGIN_BYTES", 1024 * 1024)
 
 # --- API ------------------------------------------------------------------
 NINJA_PAGINATION_MAX_LIMIT = 100

@@ -3,7 +3,6 @@
 Follows, blocks and privacy live in vitrina.social.services, which builds on these.
 """
 
-import unicodedata
 from functools import partial
 
 from django.conf import settings
@@ -13,6 +12,7 @@ from django.core.validators import EmailValidator
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vitrina.accounts import mail
 from vitrina.accounts.models import AccountType, ApiToken, BusinessCategory, User
@@ -20,6 +20,7 @@ from vitrina.accounts.username_services import username_taken
 from vitrina.accounts.validators import normalize_username, validate_username
 from vitrina.core import throttle
 from vitrina.core.errors import InvalidInput, Throttled, Unauthenticated, invalid_from_django
+from vitrina.core.text import clean_text, has_direction_controls
 from vitrina.media import images
 
 PROFILE_FIELDS = (
@@ -28,15 +29,8 @@ PROFILE_FIELDS = (
 )
 BUSINESS_FIELDS = ("category", "contact_email", "contact_phone")
 
-
-def clean_text(value: str, *, multiline: bool = False) -> str:
-    """Strip control characters (keeping newlines where allowed) and outer space."""
-    value = unicodedata.normalize("NFC", value or "")
-    kept = [
-        ch for ch in value
-        if (multiline and ch == "\n") or unicodedata.category(ch) not in ("Cc", "Cs")
-    ]
-    return "".join(kept).strip()
+# Refused, not stripped (see vitrina.core.text): a name is who someone is, and reordering it is spoofing.
+DIRECTION_CONTROLS_IN_NAME = gettext_lazy("Names can't contain text direction controls.")
 
 
 def user_signup(
@@ -62,6 +56,8 @@ def user_signup(
         errors["email"] = [_("Enter a valid email address.")]
     if account_type not in AccountType.values:
         errors["account_type"] = [_("Choose personal, creator or business.")]
+    if has_direction_controls(display_name):
+        errors["display_name"] = [DIRECTION_CONTROLS_IN_NAME]
     display_name = clean_text(display_name)
     if len(display_name) > 64:
         errors["display_name"] = [_("Names can have at most 64 characters.")]
@@ -137,6 +133,8 @@ def profile_update(*, user: User, data: dict) -> User:
         value = "" if value is None else str(value)
         changes[name] = clean_text(value, multiline=(name == "bio"))
     errors: dict[str, list] = {}
+    if has_direction_controls(str(data.get("display_name") or "")):
+        errors["display_name"] = [DIRECTION_CONTROLS_IN_NAME]
     new_type = changes.get("account_type", user.account_type)
     if new_type not in AccountType.values:
         errors["account_type"] = [_("Choose personal, creator or business.")]

@@ -5,6 +5,7 @@ Errors always read `{"error": {"code", "message", "fields"}}` (see shared API.md
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -47,6 +48,20 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def auth_error(request, exc):
         err = Unauthenticated(_("Log in or send a valid bearer token."))
         return api.create_response(request, err.as_dict(), status=401)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request, exc):
+        # A JSON body over DATA_UPLOAD_MAX_MEMORY_SIZE, or a chunked one cut off by
+        # vitrina.core.body_limit: the client's doing, not a server error.
+        message = _("The request body is too large.")
+        return api.create_response(request, error_body("too_large", message), status=413)
+
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request, exc):
+        # Too many form fields or files (DATA_UPLOAD_MAX_NUMBER_FIELDS/FILES), a bad multipart
+        # boundary...: Django's pages answer these 400, and so does the API.
+        log.warning("Refused API request on %s: %s", request.path, exc.__class__.__name__)
+        return api.create_response(request, error_body("bad_request", _("The request is not valid.")), status=400)
 
     @api.exception_handler(Http404)
     def not_found(request, exc):

@@ -154,8 +154,7 @@ def account_posts(request, username: str, params: Query[PageParams]):
 @router.get("/hashtags/{tag}/posts", response=HashtagPosts, auth=OPTIONAL)
 def hashtag_posts(request, tag: str, params: Query[PageParams]):
     viewer = viewer_of(request)
-    hashtag = selectors.hashtag_get(name=tag)
+    hashtag = selectors.hashtag_get(viewer=viewer, name=tag)
     page = selectors.hashtag_posts(viewer=viewer, hashtag=hashtag, **params.dict())
-    count = selectors.hashtag_post_count(viewer=viewer, hashtag=hashtag)
-    return {"hashtag": {"name": hashtag.name, "post_count": count}, "items": page.items,
+    return {"hashtag": {"name": hashtag.name, "post_count": hashtag.visible_post_count}, "items": page.items,
             "next_cursor": page.next_cursor}

@@ -75,8 +75,11 @@ class PostMedia(models.Model):
 
 
 class Hashtag(models.Model):
-    # Stored case-folded (#Москва and #москва are one tag); shown as stored.
-    name = models.CharField(max_length=100, unique=True)
+    # One tag per key (vitrina.posts.text.hashtag_key: case-folded, without ZWJ/ZWNJ), so
+    # #Москва and #москва, or a Bengali word typed with or without a joiner, are one tag;
+    # shown by its name as first typed (case-folded, joiners kept).
+    key = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100)
     post_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -7,7 +7,7 @@ from vitrina.accounts.models import User
 from vitrina.core.errors import NotFound
 from vitrina.core.pagination import Page, paginate_asc, paginate_desc
 from vitrina.posts.models import Comment, Hashtag, Like, Post, PostHashtag, PostMention, Save
-from vitrina.posts.text import normalize_tag
+from vitrina.posts.text import hashtag_key
 from vitrina.social.selectors import can_see_content
 
 REPLIES_SHOWN = 20
@@ -67,10 +67,17 @@ def posts_of(*, viewer, author: User, cursor=None, limit=None) -> Page:
     return _page_of_posts(Post.objects.filter(author=author), viewer=viewer, cursor=cursor, limit=limit)
 
 
-def hashtag_get(*, name: str) -> Hashtag:
-    hashtag = Hashtag.objects.filter(name=normalize_tag(name.lstrip("#"))).first()
-    if hashtag is None:
+def hashtag_get(*, viewer, name: str) -> Hashtag:
+    """The tag, with `visible_post_count` set: the posts with it that the viewer may see.
+
+    A tag none of whose posts the viewer may see is "not found", exactly as a tag that
+    does not exist: a tag used only by private accounts is theirs to know about.
+    """
+    hashtag = Hashtag.objects.filter(key=hashtag_key(name.lstrip("#"))).first()
+    count = hashtag_post_count(viewer=viewer, hashtag=hashtag) if hashtag is not None else 0
+    if not count:
         raise NotFound(_("There are no posts with this hashtag."))
+    hashtag.visible_post_count = count
     return hashtag
 
 

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from vitrina.accounts.models import Block, User
-from vitrina.accounts.services import clean_text
 from vitrina.core.errors import Forbidden, InvalidInput
+from vitrina.core.text import clean_text
 from vitrina.media import images, pipeline
 from vitrina.posts import text as post_text
 from vitrina.posts.models import (
@@ -42,7 +42,7 @@ def _clean(value: str | None, *, multiline: bool = True) -> str:
     return clean_text(value or "", multiline=multiline)
 
 
-def _check_caption(caption: str) -> list[str]:
+def _check_caption(caption: str) -> list[tuple[str, str]]:
     if len(caption) > CAPTION_MAX:
         raise InvalidInput(
             _("Captions can have at most %(max)s characters.") % {"max": CAPTION_MAX},
@@ -67,9 +67,9 @@ def _check_alt_texts(alt_texts: list | None, photos: int) -> list[str]:
     return alt_texts + [""] * (photos - len(alt_texts))
 
 
-def _link_hashtags(post: Post, tags: list[str]) -> None:
-    for tag in tags:
-        hashtag, _created = Hashtag.objects.get_or_create(name=tag)
+def _link_hashtags(post: Post, tags: list[tuple[str, str]]) -> None:
+    for key, name in tags:
+        hashtag, _created = Hashtag.objects.get_or_create(key=key, defaults={"name": name})
         PostHashtag.objects.create(post=post, hashtag=hashtag)
         Hashtag.objects.filter(pk=hashtag.pk).update(post_count=F("post_count") + 1)
 

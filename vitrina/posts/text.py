@@ -3,12 +3,18 @@
 A hashtag is `#` then letters of any script with their combining marks (so
 #কলকাতা keeps its vowel signs, which Python's \\w drops), digits and `_`, and
 at least one character that is not a digit (#2024 is not a tag, as people expect).
+
+A tag has two forms. Its name, as first typed (NFC, case-folded), keeps the zero-width
+joiners (ZWJ/ZWNJ) that choose how Bengali and other Indic conjuncts are drawn; its key,
+the name without them, is what tags are looked up and told apart by, since keyboards
+differ in whether they put them in, and #কর্ম typed either way is one word to a reader.
 """
 
 import re
 import unicodedata
 
 from vitrina.accounts.validators import USERNAME_MAX
+from vitrina.core.text import BLANK_GLYPHS
 
 HASHTAG_MAX_LENGTH = 100
 MENTION_RE = re.compile(r"(?<![\w@])@([A-Za-z0-9._]{1,30})")
@@ -16,6 +22,8 @@ JOINERS = {"\u200c", "\u200d"}  # ZWNJ/ZWJ shape Indic words inside a tag
 
 
 def _is_tag_char(ch: str) -> bool:
+    if ch in BLANK_GLYPHS:  # letters drawn as nothing (HANGUL FILLER): a tag of them looks empty
+        return False
     return ch == "_" or ch in JOINERS or unicodedata.category(ch)[0] in ("L", "M") or unicodedata.category(ch) == "Nd"
 
 
@@ -34,7 +42,8 @@ def hashtag_spans(text: str) -> list[tuple[int, int, str]]:
             while j < len(text) and _is_tag_char(text[j]):
                 j += 1
             tag = text[i + 1 : j].strip("\u200c\u200d")
-            if tag and not tag.isdigit() and len(tag) <= HASHTAG_MAX_LENGTH and unicodedata.category(tag[0])[0] != "M":
+            if (tag and not tag.isdigit() and len(normalize_tag(tag)) <= HASHTAG_MAX_LENGTH
+                    and unicodedata.category(tag[0])[0] != "M"):
                 spans.append((i, j, tag))
             i = max(j, i + 1)
         else:
@@ -43,15 +52,23 @@ def hashtag_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 def normalize_tag(tag: str) -> str:
-    return unicodedata.normalize("NFC", tag).casefold()
+    """The name of a tag as typed: NFC and case-folded (#Москва is #москва), joiners kept."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", tag).casefold())
 
 
-def hashtags_in(text: str) -> list[str]:
-    """Distinct normalised tags in order of first use."""
-    seen: dict[str, None] = {}
+def hashtag_key(tag: str) -> str:
+    """What tells tags apart: the name without ZWJ/ZWNJ (NFC again, as removing one may let
+    the characters around it compose)."""
+    name = normalize_tag(tag)
+    return unicodedata.normalize("NFC", "".join(ch for ch in name if ch not in JOINERS))
+
+
+def hashtags_in(text: str) -> list[tuple[str, str]]:
+    """(key, name) of each distinct tag, in order of first use, named as first typed."""
+    seen: dict[str, str] = {}
     for _start, _end, tag in hashtag_spans(text):
-        seen.setdefault(normalize_tag(tag), None)
-    return list(seen)
+        seen.setdefault(hashtag_key(tag), normalize_tag(tag))
+    return list(seen.items())
 
 
 def mention_spans(text: str) -> list[tuple[int, int, str]]:

@@ -162,15 +162,14 @@ def likers(request, post_id):
 
 def hashtag(request, tag):
     try:
-        found = selectors.hashtag_get(name=tag)
+        found = selectors.hashtag_get(viewer=request.user, name=tag)
     except NotFound:
         raise Http404 from None
     try:
         page = selectors.hashtag_posts(viewer=request.user, hashtag=found, cursor=request.GET.get("cursor"), limit=24)
     except InvalidCursor:
         return redirect(request.path)
-    context = {"hashtag": found, "page": page,
-               "post_count": selectors.hashtag_post_count(viewer=request.user, hashtag=found)}
+    context = {"hashtag": found, "page": page, "post_count": found.visible_post_count}
     return render_htmx(request, "posts/hashtag.html", "posts/_grid_items.html", context)
 
 

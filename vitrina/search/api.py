@@ -3,7 +3,7 @@ from ninja import Field, Query, Router, Schema
 
 from vitrina.accounts.auth import OPTIONAL, viewer_of
 from vitrina.accounts.schemas import AccountSummary
-from vitrina.posts.schemas import HashtagOut, PostOut
+from vitrina.posts.schemas import PostOut
 from vitrina.search import selectors
 
 router = Router(tags=["search"])
@@ -18,9 +18,14 @@ class SearchParams(Schema):
     limit: int = Field(selectors.DEFAULT_LIMIT, description="1 to 50.")
 
 
+class HashtagHit(Schema):
+    # No post count: the stored one includes private posts (see selectors.hashtags_search).
+    name: str
+
+
 class SearchOut(Schema):
     # One list shape per type; the three never share their required fields.
-    items: list[AccountSummary] | list[HashtagOut] | list[PostOut]
+    items: list[AccountSummary] | list[HashtagHit] | list[PostOut]
     next_cursor: str | None
 
 

@@ -23,7 +23,7 @@ from vitrina.core.pagination import Page, decode_cursor, encode_cursor
 from vitrina.posts.cards import fresh_rows, page_json
 from vitrina.posts.models import Hashtag, Post, PostHashtag
 from vitrina.posts.selectors import mark_for_viewer, with_details
-from vitrina.posts.text import normalize_tag
+from vitrina.posts.text import hashtag_key
 from vitrina.search.indexes import ACCOUNT_FTS, POST_FTS
 
 QUERY_MAX = 100
@@ -154,8 +154,8 @@ def accounts_search(*, viewer, q: str, limit: int) -> list[User]:
 
 def _tag_prefix(prefix: str) -> Q:
     if connection.vendor == "sqlite":
-        return Q(name__gte=prefix, name__lt=prefix + MAX_CHAR)
-    return Q(name__startswith=prefix)
+        return Q(key__gte=prefix, key__lt=prefix + MAX_CHAR)
+    return Q(key__startswith=prefix)
 
 
 TAG_PROBE = 20
@@ -185,17 +185,18 @@ def _tags_with_visible_posts(tags: list[Hashtag], visible_posts) -> set[int]:
 
 
 def hashtags_search(*, viewer, q: str, limit: int) -> list[Hashtag]:
-    """Tags starting with q, most used first, that have a post the viewer may see.
+    """Tags whose key starts with q's, most used first, that have a post the viewer may see.
 
-    post_count counts every post, private ones included (counting per viewer is too
-    slow for a list); a tag used only on posts the viewer may not see is left out,
-    so a stranger never learns of it from here.
+    A tag used only on posts the viewer may not see is left out, so a stranger never
+    learns of it from here. post_count counts every post, private ones included, and
+    counting per viewer is too slow for a list, so the results carry no count at all
+    (the tag's own page counts what the viewer may see).
     """
-    prefix = normalize_tag(q.lstrip("#").strip())
+    prefix = hashtag_key(q.lstrip("#").strip())
     if not prefix:
         return []
     visible_posts = Post.objects.visible_to(viewer)
-    candidates = Hashtag.objects.filter(_tag_prefix(prefix)).order_by("-post_count", "name")
+    candidates = Hashtag.objects.filter(_tag_prefix(prefix)).order_by("-post_count", "key")
     batch_size = limit * HASHTAG_BATCH
     shown: list[Hashtag] = []
     for _round in range(HASHTAG_ROUNDS):
@@ -208,7 +209,7 @@ def hashtags_search(*, viewer, q: str, limit: int) -> list[Hashtag]:
             break
         last = batch[-1]
         candidates = candidates.filter(
-            Q(post_count__lt=last.post_count) | Q(post_count=last.post_count, name__gt=last.name)
+            Q(post_count__lt=last.post_count) | Q(post_count=last.post_count, key__gt=last.key)
         )
     return shown[:limit]
 
