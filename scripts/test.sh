@@ -35,7 +35,9 @@ reachable() {
 import sys
 import psycopg, redis
 try:
-    psycopg.connect(sys.argv[1].replace("/vitrina", "/postgres"), connect_timeout=3).close()
+    # The maintenance database on the same server: the test database need not exist yet.
+    base = sys.argv[1].rsplit("/", 1)[0]
+    psycopg.connect(base + "/postgres", connect_timeout=3).close()
     redis.Redis.from_url(sys.argv[2], socket_connect_timeout=3).ping()
 except Exception as exc:
     print(f"not reachable: {exc}", file=sys.stderr)
