@@ -6,3 +6,11 @@ class AccountsConfig(AppConfig):
     name = "vitrina.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from django.contrib import admin
+
+        from vitrina.accounts import signals  # noqa: F401 - connects the session tracking
+        from vitrina.accounts.admin_login import ThrottledAdminAuthenticationForm
+
+        admin.site.login_form = ThrottledAdminAuthenticationForm

@@ -10,4 +10,7 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change, name="password"),
     path("avatar/", views.avatar, name="avatar"),
+    path("security/", views.security, name="security"),
+    path("security/revoke/", views.security_revoke, name="security_revoke"),
+    path("security/revoke-others/", views.security_revoke_others, name="security_revoke_others"),
 ]
