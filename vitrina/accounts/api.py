@@ -49,26 +49,6 @@ def me_password(request, payload: PasswordIn):
     return Status(204, None)
 
 
-@router.get("/me/sessions", response=SessionList, auth=REQUIRED)
-def me_sessions(request):
-    """Browser sessions and API tokens that can act for the account; `current` is this one."""
-    token_id = getattr(request.auth, "token_id", None)
-    session_id = request.session.get(sessions.SESSION_MARK) if token_id is None else None
-    items = selectors.sessions_of(user=request.auth, current_session_id=session_id, current_token_id=token_id)
-    return {"items": items, "next_cursor": None}
-
-
-@router.delete("/me/sessions/{session_id}", response={204: None}, auth=REQUIRED)
-def me_session_delete(request, session_id: str):
-    sessions.session_revoke(user=request.auth, session_id=session_id)
-    return Status(204, None)
-
-
-@router.post("/me/sessions/revoke-others", response=SessionsEnded, auth=REQUIRED)
-def me_sessions_revoke_others(request):
-    return {"ended": services.sign_out_everywhere(user=request.auth, **_current(request))}
-
-
 @router.post("/me/avatar", response=MeOut, auth=REQUIRED)
 def me_avatar(request, image: UploadedFile = File(None)):
     if image is None:
@@ -79,3 +59,24 @@ def me_avatar(request, image: UploadedFile = File(None)):
 @router.delete("/me/avatar", response=MeOut, auth=REQUIRED)
 def me_avatar_delete(request):
     return services.avatar_remove(user=request.auth)
+
+
+@router.get("/me/sessions", response=SessionList, auth=REQUIRED)
+def me_sessions(request):
+    """Browser sessions and API tokens that can act for the account; `current` is this one."""
+    token_id = getattr(request.auth, "token_id", None)
+    session_id = request.session.get(sessions.SESSION_MARK) if token_id is None else None
+    items = selectors.sessions_of(user=request.auth, current_session_id=session_id, current_token_id=token_id)
+    return {"items": items, "next_cursor": None}
+
+
+@router.post("/me/sessions/revoke-others", response=SessionsEnded, auth=REQUIRED)
+def me_sessions_revoke_others(request):
+    return {"ended": services.sign_out_everywhere(user=request.auth, **_current(request))}
+
+
+# After revoke-others: the first matching path wins.
+@router.delete("/me/sessions/{session_id}", response={204: None}, auth=REQUIRED)
+def me_session_delete(request, session_id: str):
+    sessions.session_revoke(user=request.auth, session_id=session_id)
+    return Status(204, None)

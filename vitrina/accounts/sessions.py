@@ -13,6 +13,7 @@ from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vitrina.accounts.models import ApiToken, BrowserSession, User
 from vitrina.core.errors import NotFound
@@ -113,7 +114,7 @@ def parse_session_id(value: str) -> tuple[str, int]:
     """("session" | "token", pk) from an id as listed ("session-12", "token-7"), or NotFound."""
     kind, _dash, number = str(value).partition("-")
     if kind not in ("session", "token") or not number.isdigit() or len(number) > 18:
-        raise NotFound()
+        raise NotFound(_("Not found."))
     return kind, int(number)
 
 
@@ -125,7 +126,7 @@ def session_revoke(*, user: User, session_id: str) -> None:
     else:
         deleted = _delete_sessions(BrowserSession.objects.filter(user=user, pk=pk))
     if not deleted:
-        raise NotFound()
+        raise NotFound(_("Not found."))
 
 
 def token_revoke(*, user: User, token_id: int) -> None:
