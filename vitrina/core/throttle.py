@@ -198,9 +198,11 @@ def rate_limit(*, action: str, ident) -> None:
     settings.RATE_LIMITS[action]; raise Throttled (429 with Retry-After) once over.
 
     Called by the services, so the API, the pages and anything else that writes agree.
+    A new kind of write (messages) adds its entry to RATE_LIMITS; an unknown action is a
+    KeyError rather than a limit that silently never applies.
     """
     wait = 0
-    for limit, window in settings.RATE_LIMITS.get(action, ()):
+    for limit, window in settings.RATE_LIMITS[action]:
         count, left = _hit(_key(f"rate:{action}:{window}", str(ident)), window)
         if count > limit:
             wait = max(wait, left + 1)
