@@ -134,6 +134,15 @@ def test_password_change_in_the_api_ends_every_other_session_and_token(make_user
     assert BrowserSession.objects.count() == 0
 
 
+def test_password_change_in_the_api_from_a_browser_keeps_that_browser(make_user):
+    make_user("mira")
+    laptop, phone = browser("mira"), browser("mira")
+    response = laptop.post("/api/vitrina/v1/me/password", {"old_password": PASSWORD, "new_password": NEW_PASSWORD},
+                           content_type="application/json")
+    assert response.status_code == 204
+    assert logged_in(laptop) and not logged_in(phone)
+
+
 def test_password_change_page_keeps_this_browser_and_ends_the_rest(make_user):
     make_user("mira")
     laptop, phone, app = browser("mira"), browser("mira"), app_token("mira")

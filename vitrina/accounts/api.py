@@ -1,3 +1,4 @@
+from django.contrib.auth import update_session_auth_hash
 from django.utils.translation import gettext as _
 from ninja import File, Router, UploadedFile
 from ninja.responses import Status
@@ -44,8 +45,11 @@ def _current(request) -> dict:
 @router.post("/me/password", response={204: None}, auth=REQUIRED)
 def me_password(request, payload: PasswordIn):
     """Change the password; every other session and token of the account ends."""
+    current = _current(request)
     services.password_change(user=request.auth, old_password=payload.old_password,
-                             new_password=payload.new_password, **_current(request))
+                             new_password=payload.new_password, **current)
+    if "keep_session_key" in current:
+        update_session_auth_hash(request, request.auth)  # the browser that changed it stays logged in
     return Status(204, None)
 
 
