@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "vitrina.accounts.middleware.SessionRevocationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -237,6 +238,33 @@ ACCOUNT_EMAIL_WINDOW = env_int("ACCOUNT_EMAIL_WINDOW", 3600)
 USERNAME_HOLD_DAYS = env_int("USERNAME_HOLD_DAYS", 14)
 # Username changes one account may make per day (each one reserves a name).
 USERNAME_CHANGES_PER_DAY = env_int("USERNAME_CHANGES_PER_DAY", 3)
+# --- Client address, write limits and sessions -----------------------------
+# Proxies of yours in front of Vitrina that append to X-Forwarded-For (with TRUST_X_FORWARDED_FOR=1).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
+# Further hops (addresses or CIDR networks, comma-separated) skipped when reading X-Forwarded-For.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+
+
+def env_rates(name: str, default: str) -> list[tuple[int, int]]:
+    """ "count/seconds" pairs, comma-separated: "20/60,200/3600" is 20 a minute and 200 an hour."""
+    rates = []
+    for part in env_list(name, default):
+        count, _slash, seconds = part.partition("/")
+        rates.append((int(count), int(seconds)))
+    return rates
+
+
+# How often one account (sign-up: one address) may do each write: "count/seconds" pairs.
+# The defaults are far above what a person does by hand and far below what a script does.
+RATE_LIMITS = {
+    "signup": env_rates("RATE_LIMIT_SIGNUP", "20/3600,50/86400"),  # per client address
+    "post": env_rates("RATE_LIMIT_POSTS", "30/3600,100/86400"),
+    "comment": env_rates("RATE_LIMIT_COMMENTS", "20/60,300/3600"),
+    "like": env_rates("RATE_LIMIT_LIKES", "60/60,1000/3600"),
+    "follow": env_rates("RATE_LIMIT_FOLLOWS", "60/600,300/86400"),  # follows and follow requests
+}
+# Seconds between writes of a browser session's or token's "last used" time.
+SESSION_TOUCH_EVERY = env_int("SESSION_TOUCH_EVERY", 300)
 
 # --- Security -------------------------------------------------------------
 # Serve over HTTPS only: secure cookies, HSTS and redirects (set in production).

@@ -10,3 +10,9 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # Registers the periodic jobs of this app with vitrina.core.scheduler.
         from vitrina.accounts import tasks  # noqa: F401
+        from django.contrib import admin
+
+        from vitrina.accounts import signals  # noqa: F401 - connects the session tracking
+        from vitrina.accounts.admin_login import ThrottledAdminAuthenticationForm
+
+        admin.site.login_form = ThrottledAdminAuthenticationForm

@@ -157,6 +157,9 @@ class ApiToken(models.Model):
     name = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Shown to the member in Settings -> Security; the address only as a /24 or /48 network.
+    user_agent = models.CharField(max_length=200, blank=True)
+    ip_network = models.CharField(max_length=50, blank=True)
 
     @staticmethod
     def hash(key: str) -> str:
@@ -165,3 +168,22 @@ class ApiToken(models.Model):
     @staticmethod
     def new_key() -> str:
         return "vt_" + secrets.token_urlsafe(32)
+
+
+class BrowserSession(models.Model):
+    """A logged-in browser, so that its member can see it and end it (Settings -> Security).
+
+    Only a hash of the session key is kept. The session itself stores this row's id;
+    a session whose row is gone is logged out on its next request.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="browser_sessions")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+    ip_network = models.CharField(max_length=50, blank=True)
+
+    @staticmethod
+    def hash(session_key: str) -> str:
+        return hashlib.sha256(session_key.encode()).hexdigest()

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from ninja import Schema
 
 from vitrina.media.images import url_of
@@ -119,3 +121,22 @@ class UsernameIn(Schema):
 
 class DetailOut(Schema):
     detail: str
+class SessionOut(Schema):
+    id: str
+    kind: str  # "session" (a browser) or "token" (an app)
+    name: str
+    device: str
+    user_agent: str
+    ip_network: str
+    created_at: datetime
+    last_used_at: datetime | None
+    current: bool
+
+
+class SessionList(Schema):
+    items: list[SessionOut]
+    next_cursor: str | None
+
+
+class SessionsEnded(Schema):
+    ended: int

@@ -1,8 +1,9 @@
 from datetime import timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
-from vitrina.accounts.models import ApiToken, User
+from vitrina.accounts.models import ApiToken, BrowserSession, User
 
 # last_used_at is informational; writing it on every request would cost a write per read.
 TOKEN_TOUCH_EVERY = timedelta(minutes=10)
@@ -26,3 +27,39 @@ def user_for_token(key: str) -> User | None:
     if user.token_stale:
         ApiToken.objects.filter(pk=user.token_id).update(last_used_at=now)
     return user
+
+
+# A member with more than this many live tokens sees the most recently used ones.
+SESSIONS_LISTED = 100
+
+
+def device_label(user_agent: str) -> str:
+    """A short "Browser on System" from a user agent, or the agent itself when unknown."""
+    agent = user_agent or ""
+    browsers = (("Edg/", "Edge"), ("OPR/", "Opera"), ("SamsungBrowser", "Samsung Internet"),
+                ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))
+    systems = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
+               ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"), ("Linux", "Linux"))
+    browser = next((name for mark, name in browsers if mark in agent), "")
+    system = next((name for mark, name in systems if mark in agent), "")
+    if browser and system:
+        return f"{browser} · {system}"
+    return browser or system or agent[:60]
+
+
+def sessions_of(*, user: User, current_session_id: int | None = None, current_token_id: int | None = None) -> list[dict]:
+    """The member's live browser sessions and API tokens, the most recently used first."""
+    rows = []
+    for row in BrowserSession.objects.filter(user=user).order_by("-last_used_at")[:SESSIONS_LISTED]:
+        rows.append({"id": f"session-{row.pk}", "kind": "session", "name": "", "created_at": row.created_at,
+                     "last_used_at": row.last_used_at, "user_agent": row.user_agent,
+                     "device": device_label(row.user_agent), "ip_network": row.ip_network,
+                     "current": row.pk == current_session_id})
+    tokens = ApiToken.objects.filter(user=user).order_by(F("last_used_at").desc(nulls_last=True), "-created_at")
+    for row in tokens[:SESSIONS_LISTED]:
+        rows.append({"id": f"token-{row.pk}", "kind": "token", "name": row.name, "created_at": row.created_at,
+                     "last_used_at": row.last_used_at, "user_agent": row.user_agent,
+                     "device": device_label(row.user_agent), "ip_network": row.ip_network,
+                     "current": row.pk == current_token_id})
+    rows.sort(key=lambda r: (not r["current"], -(r["last_used_at"] or r["created_at"]).timestamp()))
+    return rows

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from vitrina.accounts import mail
 from vitrina.accounts.models import AccountType, ApiToken, BusinessCategory, User
+from vitrina.accounts.sessions import sign_out_everywhere, token_revoke  # noqa: F401 - part of this API
 from vitrina.accounts.username_services import username_taken
 from vitrina.accounts.validators import normalize_username, validate_username
 from vitrina.core import throttle
@@ -35,9 +36,12 @@ DIRECTION_CONTROLS_IN_NAME = gettext_lazy("Names can't contain text direction co
 
 def user_signup(
     *, username: str, email: str, password: str, account_type: str = AccountType.PERSONAL,
-    display_name: str = "", email_link_base: str = "",
+    display_name: str = "", email_link_base: str = "", ip: str | None = None,
 ) -> User:
-    """A new account. With `email_link_base` (the site's URL), a link to confirm the address is emailed."""
+    """A new account. With `email_link_base` (the site's URL), a link to confirm the address is emailed.
+    `ip` is the client's address for sign-ups from outside (limited per address)."""
+    if ip is not None:
+        throttle.rate_limit(action="signup", ident=ip)
     username = normalize_username(username)
     email = (email or "").strip()
     errors: dict[str, list] = {}
@@ -94,25 +98,30 @@ def login_check(*, username: str, password: str, ip: str) -> User:
 
     Over LOGIN_THROTTLE_LIMIT failures in LOGIN_THROTTLE_WINDOW seconds, for the
     account or the address, every attempt is refused with 429 until the window ends,
-    even with the right password, so guessing cannot continue.
+    even with the right password, so guessing cannot continue. Each attempt counts
+    before the password is checked and a success takes its count back: parallel
+    guesses cannot all slip in under the limit. The normal log-in, the API and the
+    admin's log-in all come through here.
     """
     account_keys, ip_keys = _throttle_idents(username, ip)
     keys = account_keys + ip_keys
     limit, window = settings.LOGIN_THROTTLE_LIMIT, settings.LOGIN_THROTTLE_WINDOW
-    wait = throttle.seconds_blocked("login", keys, limit=limit, window=window)
+    wait = throttle.hit("login", keys, limit=limit, window=window)
     if wait:
         raise Throttled(_("Too many failed log-in attempts. Try again later."), retry_after=wait)
     user = authenticate(username=normalize_username(username), password=password or "")
     if user is None:
-        throttle.record_failure("login", keys, window=window)
         raise Unauthenticated(_("Incorrect username or password."), code="invalid_credentials")
     throttle.reset("login", account_keys)
+    throttle.undo("login", ip_keys)
     return user
 
 
-def token_issue(*, user: User, name: str = "") -> str:
+def token_issue(*, user: User, name: str = "", user_agent: str = "", ip_network: str = "") -> str:
     key = ApiToken.new_key()
-    ApiToken.objects.create(user=user, key_hash=ApiToken.hash(key), name=name[:64])
+    ApiToken.objects.create(
+        user=user, key_hash=ApiToken.hash(key), name=name[:64], user_agent=user_agent[:200], ip_network=ip_network,
+    )
     return key
 
 
@@ -164,7 +173,11 @@ def profile_update(*, user: User, data: dict) -> User:
     return user
 
 
-def password_change(*, user: User, old_password: str, new_password: str) -> None:
+def password_change(
+    *, user: User, old_password: str, new_password: str,
+    keep_session_key: str | None = None, keep_token_id: int | None = None,
+) -> None:
+    """Change the password and end every other session and token (the one it came from stays)."""
     if not user.check_password(old_password or ""):
         raise InvalidInput(
             _("Your old password was entered incorrectly."),
@@ -174,8 +187,10 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
         password_validation.validate_password(new_password or "", user=user)
     except ValidationError as exc:
         raise InvalidInput(exc.messages[0], fields={"new_password": list(exc.messages)}) from None
-    user.set_password(new_password)
-    user.save(update_fields=["password"])
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        sign_out_everywhere(user=user, keep_session_key=keep_session_key, keep_token_id=keep_token_id)
 
 
 def avatar_set(*, user: User, upload) -> User:
@@ -211,7 +226,7 @@ def user_suspend(*, user: User) -> None:
     """
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_active=False, suspended_at=timezone.now())
-        ApiToken.objects.filter(user=user).delete()
+        sign_out_everywhere(user=user)
     user.is_active = False
 
 

@@ -18,4 +18,7 @@ urlpatterns = [
     path("email/verify/<str:token>/", email_views.email_verify, name="email_verify"),
     path("email/confirm/<str:token>/", email_views.email_confirm, name="email_confirm"),
     path("username/", email_views.username_change, name="username"),
+    path("security/", views.security, name="security"),
+    path("security/revoke/", views.security_revoke, name="security_revoke"),
+    path("security/revoke-others/", views.security_revoke_others, name="security_revoke_others"),
 ]

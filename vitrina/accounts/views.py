@@ -3,11 +3,12 @@ from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from vitrina.accounts import mail, services
+from vitrina.accounts import mail, selectors, services, sessions
 from vitrina.accounts.forms import AvatarForm, LoginForm, PasswordForm, SignupForm
-from vitrina.core.errors import ServiceError, Throttled
+from vitrina.core.errors import NotFound, ServiceError, Throttled
 from vitrina.core.forms import add_service_error
 from vitrina.core.http import client_ip, safe_next
 
@@ -17,18 +18,25 @@ def signup(request):
         return redirect("web:home")
     form = SignupForm(request.POST or None)
     status = 200
+    retry_after = None
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_signup(**form.cleaned_data, email_link_base=mail.site_url(request))
+            user = services.user_signup(**form.cleaned_data, ip=client_ip(request), email_link_base=mail.site_url(request))
+        except Throttled as exc:
+            add_service_error(form, exc)
+            status, retry_after = 429, exc.retry_after
         except ServiceError as exc:
             add_service_error(form, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome to Vitrina! Add a photo and a bio so friends can find you."))
             return redirect("social:edit")
-    if request.method == "POST":
+    if request.method == "POST" and status == 200:
         status = 422
-    return render(request, "accounts/signup.html", {"form": form}, status=status)
+    response = render(request, "accounts/signup.html", {"form": form}, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def login_view(request):
@@ -72,6 +80,7 @@ def password_change(request):
                 user=request.user,
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password"],
+                keep_session_key=request.session.session_key,
             )
         except ServiceError as exc:
             add_service_error(form, exc)
@@ -101,3 +110,32 @@ def avatar(request):
     else:
         messages.error(request, _("Choose a photo to upload."))
     return redirect("social:edit")
+
+
+@login_required
+def security(request):
+    """Settings -> Security: where the account is logged in, and ending those sessions."""
+    items = selectors.sessions_of(user=request.user, current_session_id=request.session.get(sessions.SESSION_MARK))
+    return render(request, "accounts/security.html", {"items": items})
+
+
+@login_required
+@require_POST
+def security_revoke(request):
+    try:
+        sessions.session_revoke(user=request.user, session_id=request.POST.get("id", ""))
+    except NotFound:
+        messages.error(request, _("That session has already ended."))
+    else:
+        messages.success(request, _("Signed out."))
+    return redirect("accounts:security")
+
+
+@login_required
+@require_POST
+def security_revoke_others(request):
+    ended = services.sign_out_everywhere(user=request.user, keep_session_key=request.session.session_key)
+    messages.success(request, ngettext(
+        "Signed out of %(count)d other session.", "Signed out of %(count)d other sessions.", ended,
+    ) % {"count": ended})
+    return redirect("accounts:security")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from vitrina.accounts.models import Block, User
+from vitrina.core import throttle
 from vitrina.core.errors import Forbidden, InvalidInput
 from vitrina.core.text import clean_text
 from vitrina.media import images, pipeline
@@ -96,6 +97,7 @@ def _link_mentions(post: Post, caption: str) -> None:
 def post_create(
     *, author: User, uploads: list, caption: str = "", alt_texts: list | None = None, location: str = ""
 ) -> Post:
+    throttle.rate_limit(action="post", ident=author.pk)
     if not uploads:
         raise InvalidInput(_("Add at least one photo."), code="no_photos",
                            fields={"images": [_("Add at least one photo.")]})
@@ -186,6 +188,7 @@ def post_delete(*, post: Post, actor: User) -> None:
 
 def like_create(*, user: User, post: Post) -> bool:
     """Like a post the caller has already checked the user may see. Idempotent."""
+    throttle.rate_limit(action="like", ident=user.pk)
     try:
         with transaction.atomic():
             Like.objects.create(user=user, post=post)
@@ -205,6 +208,7 @@ def like_delete(*, user: User, post: Post) -> bool:
 
 def comment_create(*, author: User, post: Post, text: str, reply_to: Comment | None = None) -> Comment:
     """Comment on a post the caller has already checked the author may see."""
+    throttle.rate_limit(action="comment", ident=author.pk)
     if not post.comments_enabled and author.pk != post.author_id:
         raise Forbidden(_("Comments are turned off for this post."), code="comments_off")
     body = _clean(text)

@@ -5,9 +5,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vitrina.core.errors import NotFound, ServiceError
+from vitrina.core.errors import NotFound, ServiceError, Throttled
 from vitrina.core.htmx import render_htmx
-from vitrina.core.http import safe_next
+from vitrina.core.http import add_retry_after, safe_next
 from vitrina.core.pagination import InvalidCursor
 from vitrina.posts import selectors, services
 from vitrina.posts.forms import CommentForm, PostEditForm, PostForm
@@ -25,6 +25,7 @@ def _visible_post(request, post_id):
 def create(request):
     form = PostForm(request.POST or None)
     status = 200
+    error = None
     if request.method == "POST" and form.is_valid():
         alt_texts = request.POST.getlist("alt_text")
         try:
@@ -34,13 +35,13 @@ def create(request):
             )
         except ServiceError as exc:
             form.add_error(None, str(exc.message))
-            status = exc.status
+            status, error = exc.status, exc
         else:
             messages.success(request, _("Your post is shared."))
             return redirect(post)
     elif request.method == "POST":
         status = 422
-    return render(request, "posts/create.html", {"form": form}, status=status)
+    return add_retry_after(render(request, "posts/create.html", {"form": form}, status=status), error)
 
 
 def detail(request, post_id):
@@ -93,7 +94,14 @@ def delete(request, post_id):
 def _toggle(request, post_id, *, undo: str, add, remove):
     """Like/unlike or save/unsave: the action field says which; htmx gets the action bar back."""
     post = _visible_post(request, post_id)
-    (remove if request.POST.get("action") == undo else add)(user=request.user, post=post)
+    try:
+        (remove if request.POST.get("action") == undo else add)(user=request.user, post=post)
+    except Throttled as exc:
+        if request.htmx:
+            context = {"post": _visible_post(request, post_id), "error": exc.message}
+            return add_retry_after(render(request, "posts/_actions.html", context, status=exc.status), exc)
+        messages.error(request, str(exc.message))
+        return redirect(safe_next(request, post.get_absolute_url()))
     if request.htmx:
         return render(request, "posts/_actions.html", {"post": _visible_post(request, post_id)})
     return redirect(safe_next(request, post.get_absolute_url()))
@@ -126,7 +134,8 @@ def comment(request, post_id):
                                           reply_to=reply_to)
     except ServiceError as exc:
         if request.htmx:
-            return render(request, "posts/_comment_error.html", {"message": exc.message}, status=exc.status)
+            response = render(request, "posts/_comment_error.html", {"message": exc.message}, status=exc.status)
+            return add_retry_after(response, exc)
         messages.error(request, str(exc.message))
         return redirect(post)
     if request.htmx:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from vitrina.accounts import services as account_services
 from vitrina.accounts.models import Block, User
+from vitrina.core import throttle
 from vitrina.core.errors import Conflict, InvalidInput, NotFound
 from vitrina.social.models import Follow, FollowRequest
 from vitrina.social.selectors import following_key
@@ -84,6 +85,7 @@ def follow_create(*, follower: User, target: User) -> str:
     Both rows are locked first, so privacy is read as it is now (not from a stale
     object) and a parallel switch to private cannot slip a follow past approval.
     """
+    throttle.rate_limit(action="follow", ident=follower.pk)
     _check_can_follow(follower=follower, target=target)
     with transaction.atomic():
         target = _lock_pair(follower, target)[target.pk]

@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vitrina.accounts.forms import AvatarForm, ProfileForm
-from vitrina.core.errors import NotFound, ServiceError
+from vitrina.core.errors import NotFound, ServiceError, Throttled
 from vitrina.core.forms import add_service_error
 from vitrina.core.htmx import render_htmx
-from vitrina.core.http import safe_next
+from vitrina.core.http import add_retry_after, safe_next
 from vitrina.social import selectors, services
 
 
@@ -47,6 +47,7 @@ def _back(request, fallback):
 @require_POST
 def follow(request, username):
     target = _profile_or_404(request.user, username)
+    throttled = None
     try:
         if request.POST.get("action") == "unfollow":
             services.follow_delete(follower=request.user, target=target)
@@ -54,12 +55,18 @@ def follow(request, username):
             services.follow_create(follower=request.user, target=target)
     except NotFound:
         raise Http404 from None
+    except Throttled as exc:
+        throttled = exc
+        if not request.htmx:
+            messages.error(request, str(exc.message))
     except ServiceError as exc:
         messages.error(request, str(exc.message))
     if request.htmx:
         rel = selectors.relationship(request.user, target)
-        context = {"person": target, "rel": rel, "next": safe_next(request, target.get_absolute_url())}
-        return render(request, "social/_follow_button.html", context)
+        context = {"person": target, "rel": rel, "next": safe_next(request, target.get_absolute_url()),
+                   "error": throttled.message if throttled else None}
+        status = throttled.status if throttled else 200
+        return add_retry_after(render(request, "social/_follow_button.html", context, status=status), throttled)
     return _back(request, target.get_absolute_url())
 
 

@@ -40,6 +40,14 @@
     input.value = "@" + link.dataset.replyName + " ";
     input.focus();
   });
+  /* htmx leaves 4xx answers unswapped; a refused comment or a rate-limited like carries its message in the partial
+     (still an error, so the comment form keeps its text). */
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status === 422 || status === 429) {
+      event.detail.shouldSwap = true;
+    }
+  });
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.target.closest && event.target.closest(".comment-form");
     if (!form || !event.detail.successful) return;
