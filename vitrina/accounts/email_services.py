@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from vitrina.accounts import mail
 from vitrina.accounts.models import User
-from vitrina.accounts.services import token_revoke_all
+from vitrina.accounts.services import sign_out_everywhere
 from vitrina.core import throttle
 from vitrina.core.errors import InvalidInput, Throttled
 
@@ -109,7 +109,7 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
             locked.email_verified_at = timezone.now()
             fields.append("email_verified_at")
         locked.save(update_fields=fields)
-        token_revoke_all(user=locked)
+        sign_out_everywhere(user=locked)
     return locked
 
 

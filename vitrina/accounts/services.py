@@ -125,10 +125,6 @@ def token_issue(*, user: User, name: str = "", user_agent: str = "", ip_network:
     return key
 
 
-def token_revoke_all(*, user: User) -> None:
-    ApiToken.objects.filter(user=user).delete()
-
-
 def profile_update(*, user: User, data: dict) -> User:
     """Change profile fields given in `data` (missing keys stay as they are).
 

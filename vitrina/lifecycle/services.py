@@ -49,7 +49,7 @@ def account_delete_request(*, user: User, password: str) -> AccountDeletion:
             user=user,
             defaults={"requested_at": now, "purge_after": now + timedelta(days=settings.ACCOUNT_DELETION_GRACE_DAYS)},
         )
-        account_services.token_revoke_all(user=user)
+        account_services.sign_out_everywhere(user=user)
         counters.recount(account_ids=account_ids, post_ids=post_ids)
     user.is_active = False
     return deletion
