@@ -18,13 +18,18 @@ pytestmark = pytest.mark.django_db
 WRITES = ("post", "put", "patch", "delete")
 
 
-def _write_operations(*, secured: bool):
-    """(method, path) of every write in the OpenAPI document, path parameters filled in."""
+def _write_operations(*, secured: bool, scheme: str | None = None):
+    """(method, path) of every write in the OpenAPI document, path parameters filled in.
+
+    With `scheme`, only the writes that accept that security scheme (e.g. "SessionAuth").
+    """
     schema = native_api.get_openapi_schema()
     found = []
     for template, operations in schema["paths"].items():
         for method, operation in operations.items():
             if method not in WRITES or bool(operation.get("security")) != secured:
+                continue
+            if scheme and not any(scheme in option for option in operation["security"]):
                 continue
             kinds = {p["name"]: p["schema"].get("type") for p in operation.get("parameters", []) if p["in"] == "path"}
             path = re.sub(r"\{(\w+)\}", lambda m: "1" if kinds[m.group(1)] == "integer" else "someone", template)
@@ -33,6 +38,8 @@ def _write_operations(*, secured: bool):
 
 
 SECURED_WRITES = _write_operations(secured=True)
+SESSION_WRITES = _write_operations(secured=True, scheme="SessionAuth")
+BEARER_ONLY_WRITES = sorted(set(SECURED_WRITES) - set(SESSION_WRITES))
 
 
 def test_the_document_lists_the_writes():
@@ -50,12 +57,23 @@ def test_anonymous_write_is_401_not_a_csrf_failure(method, path):
     assert_error(getattr(client, method)(path, "{}", content_type="application/json"), 401, code="unauthenticated")
 
 
-@pytest.mark.parametrize(("method", "path"), SECURED_WRITES)
+@pytest.mark.parametrize(("method", "path"), SESSION_WRITES)
 def test_logged_in_session_without_csrf_token_is_403_csrf_failed(make_user, method, path):
     client = Client(enforce_csrf_checks=True)
     client.force_login(make_user("mira"))
     response = getattr(client, method)(path, "{}", content_type="application/json")
     assert_error(response, 403, code="csrf_failed")
+
+
+@pytest.mark.parametrize(("method", "path"), BEARER_ONLY_WRITES)
+def test_bearer_only_write_refuses_a_browser_session(make_user, method, path):
+    # Such writes (revoking the token used) act on a token: a logged-in session is not one.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("mira"))
+    client.get("/")
+    response = getattr(client, method)(path, "{}", content_type="application/json",
+                                       headers={"X-CSRFToken": client.cookies["csrftoken"].value})
+    assert_error(response, 401, code="unauthenticated")
 
 
 def test_logged_in_session_with_csrf_token_writes(make_user):
