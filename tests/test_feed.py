@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -288,3 +288,32 @@ def test_database_timelines_are_capped_on_read(make_user, monkeypatch, settings)
     assert store.entry_count(fan.pk) == 5  # pushes append
     assert feed_ids(fan, limit=10) == list(reversed(posts))  # older ones come from a query
     assert store.entry_count(fan.pk) == 3 and store.status(fan.pk) is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fan_out_on_a_worker_waits_out_a_database_restart(make_user, monkeypatch):
+    # bench/faults.py: the fan-outs that ran while PostgreSQL restarted (a few seconds) failed
+    # their three immediate attempts and the posts never reached their followers' timelines.
+    author, fan = make_user("author"), active(make_user("fan"))
+    social.follow_create(follower=fan, target=author)
+    feed_ids(fan)
+    post = make_post(author, photos=("Nikon_D70.jpg",))
+    get_store().remove_post([author.pk, fan.pk], post.pk)  # as if its fan-out had not run yet
+    database = connections["default"]
+    real_cursor, slept = database.cursor, []
+
+    def restarting(*args, **kwargs):
+        raise OperationalError("connection failed: the database system is starting up")
+
+    def sleep(seconds):  # the database is back after six seconds of waiting
+        slept.append(seconds)
+        if sum(slept) >= 6:
+            monkeypatch.setattr(database, "cursor", real_cursor)
+
+    monkeypatch.setattr(tasks, "_in_process", lambda: False, raising=False)  # as on an RQ worker
+    monkeypatch.setattr("time.sleep", sleep)
+    monkeypatch.setattr(database, "cursor", restarting)
+    tasks.fan_out.call(post_id=post.pk, author_id=author.pk)
+    assert slept == [1, 2, 4]
+    assert [p for p, _a in get_store().read(fan.pk, before=None, count=10)] == [post.pk]
+    assert feed_ids(fan) == [post.pk]
