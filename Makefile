@@ -39,9 +39,10 @@ serve:
 
 run: setup serve
 
-# With REDIS_URL set, background tasks (feed fan-out) run here, not in the web process.
+# With REDIS_URL set, background tasks (feed fan-out) run here, not in the web process;
+# the worker is started again if it dies (RQ quits when Redis goes away mid-job).
 worker: install
-	$(PY) manage.py rqworker --job-class django_tasks_rq.Job default
+	PY=$(PY) bash scripts/worker.sh
 
 # Periodic jobs in production: run exactly one of these per instance.
 scheduler: install
