@@ -317,3 +317,23 @@ def test_fan_out_on_a_worker_waits_out_a_database_restart(make_user, monkeypatch
     assert slept == [1, 2, 4]
     assert [p for p, _a in get_store().read(fan.pk, before=None, count=10)] == [post.pk]
     assert feed_ids(fan) == [post.pk]
+
+
+def test_post_published_while_a_timeline_is_rebuilt_is_not_lost(make_user, publish, monkeypatch):
+    # bench/faults.py: a member's first read rebuilt the timeline from the posts it had read
+    # while a new post was fanned out in between, and that post never reached the member.
+    author, fan = make_user("author"), active(make_user("fan"))
+    social.follow_create(follower=fan, target=author)
+    older = publish(author)  # the fan's timeline is not built yet
+    store = get_store()
+    real_replace, late = type(store).replace, []
+
+    def replace_after_a_publish(self, owner_id, entries):
+        if not late:  # published and fanned out after the rebuild read the posts, before it wrote them
+            late.append(publish(author))
+        real_replace(self, owner_id, entries)
+
+    monkeypatch.setattr(type(store), "replace", replace_after_a_publish)
+    assert feed_ids(fan) == [late[0].pk, older.pk]
+    assert [p for p, _a in store.read(fan.pk, before=None, count=10)] == [late[0].pk, older.pk]
+    assert feed_ids(fan) == [late[0].pk, older.pk]
