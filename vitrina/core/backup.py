@@ -220,7 +220,7 @@ def backup_restore(*, archive: Path, var_dir: Path, media_root: Path) -> dict:
     target as it was.
     """
     var_dir, media_root = var_dir.absolute(), media_root.absolute()
-    for target in {var_dir, media_root}:
+    for target in dict.fromkeys([var_dir, media_root]):  # var_dir named first
         if not _is_empty(target):
             raise BackupError(f"{target} is not empty: restore only into an empty directory "
                               f"(move the current one aside first)")
