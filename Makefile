@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WEB_WORKERS ?= 1
 
-.PHONY: run test setup serve worker messages install install-test clean bench-media bench-feed
+.PHONY: run test setup serve worker scheduler backup restore messages install install-test clean bench-media bench-feed
 
 $(VENV)/.run-installed: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,16 +29,33 @@ setup: install
 
 # MALLOC_ARENA_MAX=2: libvips works in threads, and glibc's per-thread arenas
 # otherwise grow a worker's peak memory by about a third (bench/media.py).
+# The scheduler of periodic jobs runs beside the server and stops with it (Ctrl-C).
 serve:
 	@echo "Vitrina is at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	@$(PY) manage.py run_scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler' EXIT INT TERM; \
 	MALLOC_ARENA_MAX=2 $(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WEB_WORKERS) \
 		--blocking-threads 4 --log-level warning vitrina.wsgi:application
 
 run: setup serve
 
-# With REDIS_URL set, background tasks (feed fan-out) run here, not in the web process.
+# With REDIS_URL set, background tasks (feed fan-out) run here, not in the web process;
+# the worker is started again if it dies (RQ quits when Redis goes away mid-job).
 worker: install
-	$(PY) manage.py rqworker --job-class django_tasks_rq.Job default
+	PY=$(PY) bash scripts/worker.sh
+
+# Periodic jobs in production: run exactly one of these per instance.
+scheduler: install
+	$(PY) manage.py run_scheduler
+
+# A consistent copy of the SQLite database (taken while Vitrina runs), the media files
+# and the secret key, in var/backups/vitrina-<time>.tar.gz; restore into an empty var/.
+backup: install
+	$(PY) manage.py backup
+
+restore: install
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=var-backup.tar.gz" >&2; exit 2; }
+	$(PY) scripts/restore.py "$(ARCHIVE)"
 
 test: install-test
 	bash scripts/test.sh

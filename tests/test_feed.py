@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -288,3 +288,52 @@ def test_database_timelines_are_capped_on_read(make_user, monkeypatch, settings)
     assert store.entry_count(fan.pk) == 5  # pushes append
     assert feed_ids(fan, limit=10) == list(reversed(posts))  # older ones come from a query
     assert store.entry_count(fan.pk) == 3 and store.status(fan.pk) is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fan_out_on_a_worker_waits_out_a_database_restart(make_user, monkeypatch):
+    # bench/faults.py: the fan-outs that ran while PostgreSQL restarted (a few seconds) failed
+    # their three immediate attempts and the posts never reached their followers' timelines.
+    author, fan = make_user("author"), active(make_user("fan"))
+    social.follow_create(follower=fan, target=author)
+    feed_ids(fan)
+    post = make_post(author, photos=("Nikon_D70.jpg",))
+    get_store().remove_post([author.pk, fan.pk], post.pk)  # as if its fan-out had not run yet
+    database = connections["default"]
+    real_cursor, slept = database.cursor, []
+
+    def restarting(*args, **kwargs):
+        raise OperationalError("connection failed: the database system is starting up")
+
+    def sleep(seconds):  # the database is back after six seconds of waiting
+        slept.append(seconds)
+        if sum(slept) >= 6:
+            monkeypatch.setattr(database, "cursor", real_cursor)
+
+    monkeypatch.setattr(tasks, "_in_process", lambda: False, raising=False)  # as on an RQ worker
+    monkeypatch.setattr("time.sleep", sleep)
+    monkeypatch.setattr(database, "cursor", restarting)
+    tasks.fan_out.call(post_id=post.pk, author_id=author.pk)
+    assert slept == [1, 2, 4]
+    assert [p for p, _a in get_store().read(fan.pk, before=None, count=10)] == [post.pk]
+    assert feed_ids(fan) == [post.pk]
+
+
+def test_post_published_while_a_timeline_is_rebuilt_is_not_lost(make_user, publish, monkeypatch):
+    # bench/faults.py: a member's first read rebuilt the timeline from the posts it had read
+    # while a new post was fanned out in between, and that post never reached the member.
+    author, fan = make_user("author"), active(make_user("fan"))
+    social.follow_create(follower=fan, target=author)
+    older = publish(author)  # the fan's timeline is not built yet
+    store = get_store()
+    real_replace, late = type(store).replace, []
+
+    def replace_after_a_publish(self, owner_id, entries):
+        if not late:  # published and fanned out after the rebuild read the posts, before it wrote them
+            late.append(publish(author))
+        real_replace(self, owner_id, entries)
+
+    monkeypatch.setattr(type(store), "replace", replace_after_a_publish)
+    assert feed_ids(fan) == [late[0].pk, older.pk]
+    assert [p for p, _a in store.read(fan.pk, before=None, count=10)] == [late[0].pk, older.pk]
+    assert feed_ids(fan) == [late[0].pk, older.pk]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from vitrina.core.errors import ServiceError, Throttled, Unauthenticated
+from vitrina.core.errors import ServiceError, Throttled, Unauthenticated, Unavailable, database_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ServiceError)
     def service_error(request, exc: ServiceError):
         response = api.create_response(request, exc.as_dict(), status=exc.status)
-        if isinstance(exc, Throttled):
+        if isinstance(exc, (Throttled, Unavailable)):
             response["Retry-After"] = str(exc.retry_after)
         return response
 
@@ -74,6 +74,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Exception)
     def server_error(request, exc):
+        unavailable = database_unavailable(exc)
+        if unavailable is not None:
+            # A restart or failover of the database: a 503 to retry, not a bug to trace.
+            log.warning("API %s: database unavailable: %s", request.path, exc)
+            return service_error(request, unavailable)
         log.exception("API error on %s", request.path)
         return api.create_response(
             request, error_body("server_error", _("Something went wrong on our side.")), status=500

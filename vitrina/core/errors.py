@@ -4,7 +4,9 @@ A service says what went wrong once, with a stable code; the API turns it into
 `{"error": {"code", "message", "fields"}}` and the pages into a form error or a 404.
 """
 
+from django.db import InterfaceError, OperationalError
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 
 class ServiceError(Exception):
@@ -65,6 +67,31 @@ class Throttled(ServiceError):
     def __init__(self, message="", *, retry_after: int, **kwargs):
         super().__init__(message, **kwargs)
         self.retry_after = max(1, int(retry_after))
+
+
+class Unavailable(ServiceError):
+    """Something this request needs (the database) did not answer; worth trying again soon."""
+
+    status = 503
+    code = "unavailable"
+
+    def __init__(self, message="", *, retry_after: int, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = max(1, int(retry_after))
+
+
+# A database restart or failover takes seconds (bench/faults.py measured 5-6 s for a crash
+# recovery of PostgreSQL); clients that honour Retry-After come back once it is over.
+DATABASE_RETRY_AFTER = 5
+
+
+def database_unavailable(exc: BaseException | None) -> Unavailable | None:
+    """An Unavailable for a database that did not answer (connection refused or lost, a
+    restart, a failover); None for any other error, which stays a 500."""
+    if not isinstance(exc, (OperationalError, InterfaceError)):
+        return None
+    return Unavailable(_("Vitrina is briefly unavailable. Try again in a few seconds."),
+                       retry_after=DATABASE_RETRY_AFTER)
 
 
 def invalid_from_django(exc) -> InvalidInput:

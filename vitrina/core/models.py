@@ -9,3 +9,17 @@ class ThrottleCounter(models.Model):
     # Epoch seconds: the raw upsert in throttle.py compares them without time-zone conversions.
     started_at = models.FloatField()
     expires_at = models.FloatField(db_index=True)
+
+
+class ScheduledJobRun(models.Model):
+    """When the scheduler last enqueued each periodic job (vitrina.core.scheduler).
+
+    Kept in the database, not the cache: the embedded default's cache lives in one
+    process, and a restarted scheduler would otherwise run every job at once.
+    """
+
+    name = models.CharField(max_length=100, primary_key=True)
+    last_run_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} at {self.last_run_at:%Y-%m-%d %H:%M:%S}"

@@ -1,3 +1,5 @@
+import sys
+
 from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
@@ -10,7 +12,7 @@ from django.views.static import serve
 
 from vitrina.accounts.username_services import username_redirect
 from vitrina.core.api import error_body
-from vitrina.core.errors import NotFound
+from vitrina.core.errors import NotFound, database_unavailable
 from vitrina.core.htmx import render_htmx
 from vitrina.core.pagination import InvalidCursor
 from vitrina.media import signing
@@ -99,6 +101,17 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    # Django calls this while handling the exception, so it is still at hand.
+    unavailable = database_unavailable(sys.exc_info()[1])
+    if unavailable is not None:
+        # A restart or failover of the database: a plain answer (no template: its context needs
+        # the database) and a 503 that says when to try again.
+        if request.path.startswith("/api/"):
+            response = JsonResponse(unavailable.as_dict(), status=503)
+        else:
+            response = HttpResponse(unavailable.message, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(unavailable.retry_after)
+        return response
     if request.path.startswith("/api/"):
         return JsonResponse(error_body("server_error", _("Something went wrong on our side.")), status=500)
     return HttpResponse(_("Something went wrong on our side."), status=500)
