@@ -10,7 +10,7 @@ from vitrina.core.errors import NotFound, ServiceError
 from vitrina.core.forms import add_service_error
 from vitrina.core.htmx import render_htmx
 from vitrina.core.http import safe_next
-from vitrina.social import selectors, services
+from vitrina.social import selectors, services, visibility
 
 
 def _profile_or_404(viewer, username):
@@ -57,7 +57,7 @@ def follow(request, username):
     except ServiceError as exc:
         messages.error(request, str(exc.message))
     if request.htmx:
-        rel = selectors.relationship(request.user, target)
+        rel = visibility.relationship(request.user, target)
         context = {"person": target, "rel": rel, "next": safe_next(request, target.get_absolute_url())}
         return render(request, "social/_follow_button.html", context)
     return _back(request, target.get_absolute_url())
