@@ -3,7 +3,6 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -40,15 +39,7 @@ class UserQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
-    def visible_to(self, viewer):
-        """Accounts the viewer may see in lists and search: active, no block either way."""
-        qs = self.active()
-        if viewer is None or not viewer.is_authenticated:
-            return qs
-        blocks = Block.objects.filter(
-            Q(blocker=viewer, blocked=OuterRef("pk")) | Q(blocker=OuterRef("pk"), blocked=viewer)
-        )
-        return qs.exclude(Exists(blocks))
+    # Who may see whom is decided in vitrina.social.visibility (accounts_listed), not here.
 
 
 class VitrinaUserManager(UserManager.from_queryset(UserQuerySet)):
@@ -128,10 +119,6 @@ class Block(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["blocker", "blocked"], name="block_unique")]
-
-
-def blocked_between(a, b) -> bool:
-    return Block.objects.filter(Q(blocker=a, blocked=b) | Q(blocker=b, blocked=a)).exists()
 
 
 class UsernameHold(models.Model):

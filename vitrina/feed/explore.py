@@ -66,11 +66,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vitrina.accounts.models import Block
 from vitrina.core.pagination import MAX_LIMIT, InvalidCursor, Page
 from vitrina.posts.models import Comment, Hashtag, Like, Post, PostHashtag, Save
 from vitrina.posts.selectors import mark_for_viewer, with_details
-from vitrina.social.models import Follow
+from vitrina.social import visibility
+from vitrina.social.selectors import following_ids
 
 PRIOR = 1.0
 LIKE_WEIGHT = 1.0
@@ -137,9 +137,9 @@ def _pool_build(*, now: datetime) -> list[Candidate]:
     ids = set(Post.objects.order_by("-id").values_list("id", flat=True)[:RECENT_POSTS])
     for model, count in ((Like, RECENT_LIKES), (Comment, RECENT_COMMENTS), (Save, RECENT_SAVES)):
         ids.update(model.objects.order_by("-id").values_list("post_id", flat=True)[:count])
+    # Only what a visitor may see enters the pool, so it is the same for every viewer.
     rows = list(
-        Post.objects.filter(pk__in=ids, created_at__gte=now - WINDOW, author__is_active=True,
-                            author__is_private=False)
+        Post.objects.filter(visibility.content_q(None, account="author"), pk__in=ids, created_at__gte=now - WINDOW)
         .values_list("id", "author_id", "created_at", "like_count", "comment_count")
     )
     saves = dict(
@@ -184,15 +184,15 @@ def _pool(*, now: datetime) -> list[Candidate]:
 
 
 def _hidden_authors(viewer) -> set[int]:
-    """Accounts the viewer follows or has a block with, either way (one query).
+    """Accounts the viewer follows (Explore is for discovery) or may not see: the pool holds only
+    content a visitor may see (active public accounts), and of that exactly the accounts with a
+    block either way are hidden from a member (vitrina.social.visibility).
 
-    Read whole rather than filtered by the pool's authors: a thousand-id IN list costs more to
-    plan than an index-only scan of one member's follows (at most a few thousand rows).
+    The follows come from their cache, as for the home feed; the blocks in one query, read whole
+    rather than filtered by the pool's authors: a thousand-id IN list costs more to plan than an
+    index-only scan of one member's blocks.
     """
-    follows = Follow.objects.filter(follower=viewer).values_list("target_id", flat=True)
-    blocked = Block.objects.filter(blocker=viewer).values_list("blocked_id", flat=True)
-    blockers = Block.objects.filter(blocked=viewer).values_list("blocker_id", flat=True)
-    return set(follows.union(blocked, blockers))
+    return set(following_ids(viewer.pk)) | visibility.block_partner_ids(viewer)
 
 
 def _seed_posts(viewer) -> set[int]:
@@ -291,8 +291,9 @@ def explore_page(*, viewer, cursor: str | None = None, limit: int | None = DEFAU
     ranked = sorted(pool, key=lambda c: (score(c), c.post_id), reverse=True)
     picked = [c.post_id for c in _pick(ranked, limit=limit, seen_before=set(history))]
 
-    # Read again with the viewer's permissions: the pool may be up to POOL_TTL old.
-    visible = Post.objects.visible_to(viewer).filter(pk__in=picked, author__is_private=False)
+    # Read again with the viewer's permissions, and as a visitor's (public content only): the pool
+    # may be up to POOL_TTL old.
+    visible = Post.objects.visible_to(viewer).filter(visibility.content_q(None, account="author"), pk__in=picked)
     by_id = {post.pk: post for post in with_details(visible)}
     items = mark_for_viewer([by_id[pk] for pk in picked if pk in by_id], viewer)
 
@@ -341,8 +342,7 @@ def _trend_counts(*, now: datetime, authors=None, tags=None) -> dict[int, tuple[
     """
     recent_since = now - TREND_RECENT
     links = PostHashtag.objects.filter(
-        post__created_at__gte=recent_since - TREND_BASELINE, post__author__is_active=True,
-        post__author__is_private=False,
+        visibility.content_q(None, account="post__author"), post__created_at__gte=recent_since - TREND_BASELINE,
     )
     if authors is not None:
         links = links.filter(post__author_id__in=authors, hashtag_id__in=tags)
@@ -400,8 +400,9 @@ def trending_hashtags(*, viewer, now: datetime | None = None, limit: int = 10) -
     trends = _trends(now=now)
     counts = {tag_id: (recent, before) for tag_id, (_name, recent, before) in trends.items()}
     if viewer is not None and viewer.is_authenticated and counts:
-        blocks = Block.objects.filter(Q(blocker=viewer) | Q(blocked=viewer)).values_list("blocker_id", "blocked_id")
-        others = {a if b == viewer.pk else b for a, b in blocks}
+        # Of the public uses counted for everyone, those by accounts with a block either way are
+        # the ones this viewer may not see (vitrina.social.visibility.block_partner_ids).
+        others = visibility.block_partner_ids(viewer)
         if others:
             # Uses by accounts with a block either way do not count for this viewer. Only the kept
             # tags are corrected: one that a blocked account kept below them stays out of the list.

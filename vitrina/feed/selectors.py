@@ -17,6 +17,7 @@ from vitrina.core.pagination import Page, clamp_limit, decode_cursor, encode_cur
 from vitrina.posts.cards import fresh_rows, page_json
 from vitrina.posts.models import Post
 from vitrina.posts.selectors import mark_for_viewer, with_details
+from vitrina.social import visibility
 from vitrina.social.models import Follow
 from vitrina.social.selectors import following_ids
 from vitrina.timeline.pulled import pulled_ids
@@ -41,9 +42,9 @@ def _touch_active(viewer: User) -> None:
         viewer.last_active_at = now
 
 
-def _authors(viewer: User) -> set[int]:
+def _authors(viewer: User) -> frozenset[int]:
     """Accounts whose posts belong in the viewer's feed: those followed, and the viewer."""
-    return {viewer.pk, *following_ids(viewer.pk)}
+    return visibility.feed_authors(viewer, following_ids(viewer.pk))
 
 
 def _query_ids(author_ids, *, before: int | None, count: int) -> list[tuple[int, int]]:
@@ -108,10 +109,9 @@ def home_feed_rows(*, viewer: User, cursor: str | None = None, limit: int | None
     rebuild = before is None and _was_away(viewer)
     _touch_active(viewer)
     authors = _authors(viewer)
-    # Every candidate's author is the viewer or someone they follow right now: following
-    # means approved (private accounts) and no block either way (a block ends follows, and
-    # nobody can follow across one), so only suspension is left to check (fresh_rows does).
-    # The property test holds this equal to Post.objects.visible_to(viewer).
+    # Every candidate's author is the viewer or someone they follow right now, whose content
+    # the rule lets the viewer see while they are active (visibility.feed_authors); fresh_rows
+    # checks that. The property tests hold this equal to Post.objects.visible_to(viewer).
     rows: list[dict] = []
     for _round in range(MAX_ROUNDS):
         want = (limit - len(rows)) * OVERFETCH
@@ -119,8 +119,7 @@ def home_feed_rows(*, viewer: User, cursor: str | None = None, limit: int | None
         rebuild = False
         pulled = pulled_ids(authors, before=before, count=want)
         merged = sorted(dict(pushed + pulled).items(), reverse=True)[:want]
-        candidates = [pid for pid, author in merged if author in authors]
-        found = fresh_rows(candidates)
+        found = fresh_rows(visibility.posts_by_feed_authors(merged, authors))
         for pid, _author in merged:
             if pid in found:
                 rows.append(found[pid])
@@ -158,6 +157,6 @@ def suggested_accounts(*, viewer: User, count: int = SUGGESTIONS) -> list[User]:
     """Popular accounts the viewer does not follow yet, for the empty feed."""
     followed = Follow.objects.filter(follower=viewer).values("target_id")
     return list(
-        User.objects.visible_to(viewer).exclude(pk=viewer.pk).exclude(pk__in=followed)
+        visibility.accounts_listed(viewer).exclude(pk=viewer.pk).exclude(pk__in=followed)
         .order_by("-followers_count", "pk")[:count]
     )

@@ -21,6 +21,7 @@ from vitrina.media.images import url_of
 from vitrina.posts.models import Like, Post, Save
 from vitrina.posts.schemas import PostOut
 from vitrina.posts.selectors import with_details
+from vitrina.social.visibility import CheckedPostIds
 
 # Signed media URLs inside a card live at least a day (media.signing); an hour keeps them valid.
 CARD_TTL = 3600
@@ -35,12 +36,18 @@ def to_json(data) -> str:
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
 
 
-def fresh_rows(post_ids: list[int]) -> dict[int, dict]:
+def fresh_rows(checked: CheckedPostIds) -> dict[int, dict]:
     """FRESH values of those of these posts whose author is active (not suspended), by id.
+
+    Precondition, which this SQL does not check: every id passed the visibility rule for
+    the reader but for its author's activity (vitrina.social.visibility.CheckedPostIds says
+    the two ways to get there). The author's activity is checked here because it changes
+    without the reader doing anything, and it is all the home feed's shortcut leaves to check.
 
     Written as SQL, like _marks below: on the most read endpoint, building the ORM
     query cost more than running it (bench/feed.py, profile pass).
     """
+    post_ids = checked.ids
     if not post_ids:
         return {}
     sql = (f"SELECT p.id, p.updated_at, p.like_count, p.comment_count, u.username, u.display_name, u.avatar"
@@ -96,7 +103,7 @@ def _marks(viewer, ids: list[int]) -> tuple[set[int], set[int]]:
 
 
 def cards_json(*, viewer, rows: list[dict]) -> str:
-    """A JSON array of the cards for `rows` (FRESH values of posts already checked visible), in their order."""
+    """A JSON array of the cards for `rows` (from fresh_rows, for this viewer), in their order."""
     ids = [row["pk"] for row in rows]
     liked, saved = _marks(viewer, ids)
     parts = _stable_parts(rows)

@@ -1,10 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
-from vitrina.accounts.models import Block
-from vitrina.social.models import Follow
+from vitrina.social import visibility
 
 CAPTION_MAX = 2200
 COMMENT_MAX = 2200
@@ -14,18 +12,8 @@ ALT_TEXT_MAX = 300
 
 class PostQuerySet(models.QuerySet):
     def visible_to(self, viewer):
-        """Posts the viewer may see: authors who are active, not blocked either way,
-        and public, followed by the viewer, or the viewer themself."""
-        qs = self.filter(author__is_active=True)
-        if viewer is None or not viewer.is_authenticated:
-            return qs.filter(author__is_private=False)
-        blocked = Block.objects.filter(
-            Q(blocker=viewer, blocked=OuterRef("author_id")) | Q(blocker=OuterRef("author_id"), blocked=viewer)
-        )
-        follows = Follow.objects.filter(follower=viewer, target=OuterRef("author_id"))
-        return qs.exclude(Exists(blocked)).filter(
-            Q(author__is_private=False) | Q(author=viewer) | Exists(follows)
-        )
+        """Posts the viewer may see: their authors' content is visible to the viewer (vitrina.social.visibility)."""
+        return self.filter(visibility.content_q(viewer, account="author"))
 
 
 class Post(models.Model):

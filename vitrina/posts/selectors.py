@@ -8,7 +8,7 @@ from vitrina.core.errors import NotFound
 from vitrina.core.pagination import Page, paginate_asc, paginate_desc
 from vitrina.posts.models import Comment, Hashtag, Like, Post, PostHashtag, PostMention, Save
 from vitrina.posts.text import hashtag_key
-from vitrina.social.selectors import can_see_content
+from vitrina.social import visibility
 
 REPLIES_SHOWN = 20
 
@@ -62,7 +62,7 @@ def _page_of_posts(queryset, *, viewer, cursor, limit) -> Page:
 
 def posts_of(*, viewer, author: User, cursor=None, limit=None) -> Page:
     """The profile grid: newest first, only for those who may see the account's content."""
-    if not can_see_content(viewer, author):
+    if not visibility.sees_content(viewer, author):
         raise NotFound(_("This account does not exist."))
     return _page_of_posts(Post.objects.filter(author=author), viewer=viewer, cursor=cursor, limit=limit)
 
@@ -96,18 +96,22 @@ def hashtag_post_count(*, viewer, hashtag: Hashtag) -> int:
 
 
 def likers_page(*, viewer, post: Post, cursor=None, limit=None) -> Page:
-    rows = Like.objects.filter(post=post, user__in=User.objects.visible_to(viewer)).select_related("user")
+    """Who liked a post the viewer may see (the caller checked it), hiding those not listed for the viewer."""
+    rows = Like.objects.filter(visibility.listed_q(viewer, account="user"), post=post).select_related("user")
     page = paginate_desc(rows, cursor=cursor, limit=limit)
     page.items = [row.user for row in page.items]
     return page
 
 
 def comments_page(*, viewer, post: Post, cursor=None, limit=None) -> Page:
-    """Top-level comments oldest first, each with its first replies, hiding blocked people."""
-    visible_people = User.objects.visible_to(viewer)
-    replies = Comment.objects.filter(author__in=visible_people).select_related("author").order_by("id")
+    """Top-level comments oldest first, each with its first replies, hiding people not listed for the viewer.
+
+    The caller checked that the viewer may see the post.
+    """
+    listed = visibility.listed_q(viewer, account="author")
+    replies = Comment.objects.filter(listed).select_related("author").order_by("id")
     top = (
-        Comment.objects.filter(post=post, reply_to=None, author__in=visible_people)
+        Comment.objects.filter(listed, post=post, reply_to=None)
         .select_related("author")
         .prefetch_related(Prefetch("replies", queryset=replies))
     )

@@ -14,9 +14,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from vitrina.accounts.models import Block, User
+from vitrina.accounts.models import User
 from vitrina.core import throttle
-from vitrina.core.errors import Forbidden, InvalidInput
+from vitrina.core.errors import Forbidden, InvalidInput, NotFound
 from vitrina.core.text import clean_text
 from vitrina.media import images, pipeline
 from vitrina.posts import text as post_text
@@ -34,6 +34,7 @@ from vitrina.posts.models import (
     PostMention,
     Save,
 )
+from vitrina.social import visibility
 from vitrina.timeline import services as timeline
 
 MAX_HASHTAGS = 30
@@ -87,10 +88,8 @@ def _link_mentions(post: Post, caption: str) -> None:
     names = post_text.mentions_in(caption)
     if not names:
         return
-    blocked = set(Block.objects.filter(blocker=post.author).values_list("blocked_id", flat=True)) | set(
-        Block.objects.filter(blocked=post.author).values_list("blocker_id", flat=True)
-    )
-    users = User.objects.active().filter(username__in=names).exclude(pk__in=blocked)
+    # Only accounts the author may find: nobody learns of a mention across a block.
+    users = visibility.accounts_listed(post.author).filter(username__in=names)
     PostMention.objects.bulk_create([PostMention(post=post, user=user) for user in users])
 
 
@@ -186,8 +185,15 @@ def post_delete(*, post: Post, actor: User) -> None:
         transaction.on_commit(partial(images.delete_quietly, name))
 
 
+def _require_visible(user: User, post: Post) -> None:
+    """Writes on a post check it themselves: one that the user may not see does not exist for them."""
+    if not Post.objects.visible_to(user).filter(pk=post.pk).exists():
+        raise NotFound(_("This post is not available."))
+
+
 def like_create(*, user: User, post: Post) -> bool:
-    """Like a post the caller has already checked the user may see. Idempotent."""
+    """Like a post the user may see. Idempotent."""
+    _require_visible(user, post)
     throttle.rate_limit(action="like", ident=user.pk)
     try:
         with transaction.atomic():
@@ -207,7 +213,8 @@ def like_delete(*, user: User, post: Post) -> bool:
 
 
 def comment_create(*, author: User, post: Post, text: str, reply_to: Comment | None = None) -> Comment:
-    """Comment on a post the caller has already checked the author may see."""
+    """Comment on a post the author may see, or reply to a comment on it that they may see."""
+    _require_visible(author, post)
     throttle.rate_limit(action="comment", ident=author.pk)
     if not post.comments_enabled and author.pk != post.author_id:
         raise Forbidden(_("Comments are turned off for this post."), code="comments_off")
@@ -218,7 +225,8 @@ def comment_create(*, author: User, post: Post, text: str, reply_to: Comment | N
         message = _("Comments can have at most %(max)s characters.") % {"max": COMMENT_MAX}
         raise InvalidInput(message, fields={"text": [message]})
     if reply_to is not None:
-        if reply_to.post_id != post.pk:
+        # A comment by someone not listed for the author is hidden from them: it is not there to reply to.
+        if reply_to.post_id != post.pk or not visibility.accounts_listed(author).filter(pk=reply_to.author_id).exists():
             raise InvalidInput(_("You can only reply to a comment on this post."),
                                fields={"reply_to": [_("You can only reply to a comment on this post.")]})
         # One level of replies, as people know it: a reply to a reply joins the same thread.
@@ -246,6 +254,7 @@ def comment_delete(*, comment: Comment, actor: User) -> None:
 
 
 def save_create(*, user: User, post: Post) -> None:
+    _require_visible(user, post)
     try:
         with transaction.atomic():
             Save.objects.create(user=user, post=post)

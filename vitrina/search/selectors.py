@@ -1,8 +1,8 @@
 """Search for accounts, hashtags and posts: a few indexed queries each, never a scan.
 
-Everything found goes through the same visibility rules as the rest of Vitrina
-(User.objects.visible_to, Post.objects.visible_to). User input never reaches SQL
-or the full-text query syntax unquoted: each word is quoted as a phrase (FTS5)
+Everything found goes through the same visibility rule as the rest of Vitrina
+(vitrina.social.visibility: accounts_listed, and Post.objects.visible_to). User input
+never reaches SQL or the full-text query syntax unquoted: each word is quoted as a phrase (FTS5)
 or a lexeme (tsquery) and passed as a parameter.
 """
 
@@ -25,6 +25,7 @@ from vitrina.posts.models import Hashtag, Post, PostHashtag
 from vitrina.posts.selectors import mark_for_viewer, with_details
 from vitrina.posts.text import hashtag_key
 from vitrina.search.indexes import ACCOUNT_FTS, POST_FTS
+from vitrina.social import visibility
 
 QUERY_MAX = 100
 DEFAULT_LIMIT = 20
@@ -134,7 +135,7 @@ def accounts_search(*, viewer, q: str, limit: int) -> list[User]:
     if not name:
         return []
     username = name.lower()
-    people = User.objects.visible_to(viewer).alias(display_name_lower=Lower("display_name"))
+    people = visibility.accounts_listed(viewer).alias(display_name_lower=Lower("display_name"))
     by_username = people.filter(_username_prefix(username)).order_by(
         Case(When(username=username, then=Value(0)), default=Value(1)), "-followers_count", "pk"
     )
@@ -368,7 +369,8 @@ def posts_search(*, viewer, q: str, cursor: str | None, limit: int) -> Page:
 def posts_search_json(*, viewer, q: str | None, cursor: str | None = None, limit: int | None = None) -> str:
     """The same page as the API shows it (a PostList as JSON text), from the card cache."""
     ids, next_id = _posts_page_ids(viewer=viewer, q=clean_query(q), cursor=cursor, limit=clamp_limit(limit))
-    # The ids were just checked with visible_to; fresh_rows checks only suspension again.
-    rows = fresh_rows(ids)
+    # The ids were just filtered by Post.objects.visible_to (_page_ids); fresh_rows checks
+    # the authors' activity again.
+    rows = fresh_rows(visibility.posts_checked(ids))
     return page_json(viewer=viewer, rows=[rows[pk] for pk in ids if pk in rows],
                      next_cursor=encode_cursor(next_id) if next_id is not None else None)

@@ -4,7 +4,7 @@ from ninja.responses import Status
 from vitrina.accounts.auth import OPTIONAL, REQUIRED, viewer_of
 from vitrina.accounts.schemas import AccountList, MeOut, MePatch
 from vitrina.core.pagination import PageParams
-from vitrina.social import selectors, services
+from vitrina.social import selectors, services, visibility
 from vitrina.social.schemas import FollowStateOut, ProfileOut
 
 router = Router(tags=["graph"])
@@ -29,7 +29,7 @@ def me_update(request, payload: MePatch):
 def account_get(request, username: str):
     viewer = viewer_of(request)
     target = selectors.profile_get(viewer=viewer, username=username)
-    target.relationship = selectors.relationship(viewer, target)
+    target.relationship = visibility.relationship(viewer, target)
     return target
 
 

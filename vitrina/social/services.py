@@ -63,32 +63,55 @@ def _follow_remove(*, follower_id: int, target_id: int) -> bool:
     return bool(deleted)
 
 
+def _lock(*pks: int) -> dict[int, User]:
+    """Lock these accounts' rows, in primary-key order, and return them fresh by pk.
+
+    Every write that could leave a follow or a request across a block takes both accounts'
+    locks before it reads anything: follows, requests, approvals, blocks, going public. So
+    the check for a block and the write it allows happen with no block able to come in
+    between, and follows never cross a block (vitrina.social.visibility relies on it).
+    """
+    rows = User.objects.select_for_update().filter(pk__in=set(pks)).order_by("pk")
+    return {row.pk: row for row in rows}
+
+
+def _lock_pair(a: User, b: User) -> tuple[User, User]:
+    """Both rows locked and read fresh; an account deleted meanwhile does not exist."""
+    locked = _lock(a.pk, b.pk)
+    if a.pk not in locked or b.pk not in locked:
+        raise NotFound(_("This account does not exist."))
+    return locked[a.pk], locked[b.pk]
+
+
+def _blocks(blocker: User, blocked: User) -> bool:
+    return Block.objects.filter(blocker=blocker, blocked=blocked).exists()
+
+
+def _blocked_either_way(a: User, b: User) -> bool:
+    return Block.objects.filter(Q(blocker=a, blocked=b) | Q(blocker=b, blocked=a)).exists()
+
+
 def _check_can_follow(*, follower: User, target: User) -> None:
-    if follower.pk == target.pk:
-        raise InvalidInput(_("You can't follow yourself."), code="cannot_follow_self")
-    if not target.is_active or Block.objects.filter(blocker=target, blocked=follower).exists():
+    """Call with both rows locked, `target` read under the lock."""
+    if not target.is_active or _blocks(target, follower):
         # Never tell someone they were blocked: the account simply is not there.
         raise NotFound(_("This account does not exist."))
-    if Block.objects.filter(blocker=follower, blocked=target).exists():
+    if _blocks(follower, target):
         raise Conflict(_("Unblock this account to follow it."), code="blocking")
-
-
-def _lock_pair(a: User, b: User) -> dict[int, User]:
-    """Lock both accounts' rows, in primary-key order, and return them fresh."""
-    rows = User.objects.select_for_update().filter(pk__in=[a.pk, b.pk]).order_by("pk")
-    return {row.pk: row for row in rows}
 
 
 def follow_create(*, follower: User, target: User) -> str:
     """Follow a public account, or ask to follow a private one. Idempotent.
 
-    Both rows are locked first, so privacy is read as it is now (not from a stale
-    object) and a parallel switch to private cannot slip a follow past approval.
+    Both rows are locked first, so blocks and privacy are read as they are now (not from a
+    stale object) and a parallel block or switch to private cannot slip a follow past them.
     """
+    if follower.pk == target.pk:
+        raise InvalidInput(_("You can't follow yourself."), code="cannot_follow_self")
     throttle.rate_limit(action="follow", ident=follower.pk)
-    _check_can_follow(follower=follower, target=target)
     with transaction.atomic():
-        target = _lock_pair(follower, target)[target.pk]
+        follower, target = _lock_pair(follower, target)
+        _check_can_follow(follower=follower, target=target)
         if Follow.objects.filter(follower=follower, target=target).exists():
             return FollowState.FOLLOWING
         if target.is_private:
@@ -105,13 +128,23 @@ def follow_delete(*, follower: User, target: User) -> str:
     return FollowState.NONE
 
 
+def _approve_locked(*, target: User, requester: User) -> bool:
+    """Turn a pending request into a follow; False when there was none. Both rows locked, `requester` fresh."""
+    deleted, _rows = FollowRequest.objects.filter(requester=requester, target=target).delete()
+    if not deleted:
+        return False
+    # A block removes requests under the same locks, so none should be left across one; the
+    # check keeps a follow from ever crossing a block even so.
+    if requester.is_active and not _blocked_either_way(requester, target):
+        _follow_insert(follower=requester, target=target)
+    return True
+
+
 def follow_request_approve(*, target: User, requester: User) -> None:
     with transaction.atomic():
-        deleted, _rows = FollowRequest.objects.filter(requester=requester, target=target).delete()
-        if not deleted:
+        target, requester = _lock_pair(target, requester)
+        if not _approve_locked(target=target, requester=requester):
             raise NotFound(_("There is no follow request from this account."))
-        if requester.is_active:
-            _follow_insert(follower=requester, target=target)
 
 
 def follow_request_deny(*, target: User, requester: User) -> None:
@@ -126,12 +159,17 @@ def follower_remove(*, user: User, follower: User) -> None:
 
 
 def block_create(*, blocker: User, target: User) -> None:
-    """Block: ends follows and requests both ways; each disappears for the other."""
+    """Block: ends follows and requests both ways; each disappears for the other.
+
+    Under both rows' locks, like every write that adds a follow or a request, so none can
+    land between the block and the clean-up.
+    """
     if blocker.pk == target.pk:
         raise InvalidInput(_("You can't block yourself."), code="cannot_block_self")
-    if not target.is_active or Block.objects.filter(blocker=target, blocked=blocker).exists():
-        raise NotFound(_("This account does not exist."))
     with transaction.atomic():
+        blocker, target = _lock_pair(blocker, target)
+        if not target.is_active or _blocks(target, blocker):
+            raise NotFound(_("This account does not exist."))
         try:
             with transaction.atomic():
                 Block.objects.create(blocker=blocker, blocked=target)
@@ -148,17 +186,43 @@ def block_delete(*, blocker: User, target: User) -> None:
     Block.objects.filter(blocker=blocker, blocked=target).delete()
 
 
-def privacy_set(*, user: User, is_private: bool) -> None:
-    """Going public approves every pending request, as people expect."""
+def _lock_for_privacy(user: User, *, going_public: bool) -> User:
+    """Lock the account's row and, when it may go public, its requesters' rows: in one ordered batch.
+
+    Going public approves every pending request, which writes follows and both ends'
+    counters; taking the requesters' locks later, one by one, would break the primary-key
+    order that keeps two writers from deadlocking. A request that arrives between the read
+    of the requesters and the lock is locked after them (its sender waits on this account's
+    lock, so no further one can arrive).
+    """
+    requesters = []
+    if going_public:
+        requesters = FollowRequest.objects.filter(target=user).values_list("requester_id", flat=True)
+    locked = _lock(user.pk, *requesters)
+    if user.pk not in locked:
+        raise NotFound(_("This account does not exist."))
+    return locked[user.pk]
+
+
+def _privacy_apply(*, user: User, is_private: bool) -> None:
+    """Set privacy on a row locked by _lock_for_privacy; going public approves every pending request."""
     if user.is_private == is_private:
         return
+    User.objects.filter(pk=user.pk).update(is_private=is_private)
+    user.is_private = is_private
+    if not is_private:
+        pending = FollowRequest.objects.filter(target=user).values_list("requester_id", flat=True)
+        for requester in _lock(user.pk, *pending).values():
+            if requester.pk != user.pk:
+                _approve_locked(target=user, requester=requester)
+
+
+def privacy_set(*, user: User, is_private: bool) -> None:
+    """Going public approves every pending request, as people expect."""
     with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(is_private=is_private)
-        user.is_private = is_private
-        if not is_private:
-            pending = FollowRequest.objects.filter(target=user).select_related("requester")
-            for request in list(pending):
-                follow_request_approve(target=user, requester=request.requester)
+        locked = _lock_for_privacy(user, going_public=not is_private)
+        _privacy_apply(user=locked, is_private=is_private)
+    user.is_private = is_private
 
 
 def account_update(*, user: User, data: dict) -> User:
@@ -168,9 +232,9 @@ def account_update(*, user: User, data: dict) -> User:
     if is_private is not None and not isinstance(is_private, bool):
         raise InvalidInput(_("Choose true or false."), fields={"is_private": [_("Choose true or false.")]})
     with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked = _lock_for_privacy(user, going_public=is_private is False)
         account_services.profile_update(user=locked, data=data)
         if is_private is not None:
-            privacy_set(user=locked, is_private=is_private)
+            _privacy_apply(user=locked, is_private=is_private)
     locked.refresh_from_db()
     return locked

@@ -10,7 +10,7 @@ from vitrina.core.errors import NotFound, ServiceError, Throttled
 from vitrina.core.forms import add_service_error
 from vitrina.core.htmx import render_htmx
 from vitrina.core.http import add_retry_after, safe_next
-from vitrina.social import selectors, services
+from vitrina.social import selectors, services, visibility
 
 
 def _profile_or_404(viewer, username):
@@ -62,7 +62,7 @@ def follow(request, username):
     except ServiceError as exc:
         messages.error(request, str(exc.message))
     if request.htmx:
-        rel = selectors.relationship(request.user, target)
+        rel = visibility.relationship(request.user, target)
         context = {"person": target, "rel": rel, "next": safe_next(request, target.get_absolute_url()),
                    "error": throttled.message if throttled else None}
         status = throttled.status if throttled else 200

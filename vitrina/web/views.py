@@ -18,6 +18,7 @@ from vitrina.core.pagination import InvalidCursor
 from vitrina.media import signing
 from vitrina.posts import selectors as post_selectors
 from vitrina.social import selectors as social_selectors
+from vitrina.social import visibility
 
 PROFILE_PAGE = 24  # eight rows of three
 
@@ -36,8 +37,8 @@ def profile(request, username):
         except NotFound:
             raise Http404 from None  # no hint of the new name to those who may not see it
         return redirect("profile", username=current)
-    rel = social_selectors.relationship(request.user, target)
-    can_see = social_selectors.can_see_content(request.user, target, rel)
+    rel = visibility.relationship(request.user, target)
+    can_see = visibility.sees_content(request.user, target, rel)
     page = None
     if can_see:
         try:
