@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def client_ip(request) -> str:
@@ -12,4 +13,6 @@ def client_ip(request) -> str:
 def safe_next(request, fallback: str, *, source=None) -> str:
     """The page a form asked to return to (POST "next" by default), if it is on this site."""
     target = (source if source is not None else request.POST).get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else fallback
+    # Judged as a browser reads it ("/\\evil.example" and "/\t/evil.example" are off-site), by Django's check.
+    local = target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None)
+    return target if local else fallback
