@@ -89,6 +89,12 @@ def media(request, path):
     return response
 
 
+def bad_request(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("bad_request", _("The request could not be read.")), status=400)
+    return HttpResponse(_("The request could not be read."), status=400, content_type="text/plain; charset=utf-8")
+
+
 def not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse(error_body("not_found", _("Not found.")), status=404)
