@@ -1,4 +1,4 @@
-from ninja import Schema
+from ninja import Field, Schema
 
 from vitrina.media.images import url_of
 
@@ -62,9 +62,13 @@ class SignupOut(Schema):
     account: MeOut
 
 
+# No NUL: PostgreSQL refuses it in the username look-up (a 500), and the log-in form refuses it too.
+NO_NUL = r"^[^\x00]*$"
+
+
 class TokenIn(Schema):
-    username: str
-    password: str
+    username: str = Field(pattern=NO_NUL)
+    password: str = Field(pattern=NO_NUL)
 
 
 class TokenOut(Schema):

@@ -4,7 +4,6 @@ Errors always read `{"error": {"code", "message", "fields"}}` (see shared API.md
 """
 
 import functools
-import json
 import logging
 
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
@@ -14,7 +13,6 @@ from django.urls import URLPattern
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.parser import Parser
 
 from vitrina.core.errors import ServiceError, Throttled, TooLarge, Unauthenticated
 
@@ -86,38 +84,6 @@ def document_errors(schema: dict) -> dict:
     return schema
 
 
-def _nul_fields(data, path=()) -> list[tuple]:
-    """Where a NUL character hides in parsed input (keys and strings, at any depth)."""
-    if isinstance(data, str):
-        return [path] if "\x00" in data else []
-    if isinstance(data, dict):
-        found = []
-        for key, value in data.items():
-            found += [(*path, key)] if "\x00" in str(key) else _nul_fields(value, (*path, key))
-        return found
-    if isinstance(data, list):
-        return [hit for i, value in enumerate(data) for hit in _nul_fields(value, (*path, i))]
-    return []
-
-
-def _refuse_nul(data, source: str):
-    # PostgreSQL cannot store or compare text with NUL (a 500 from deep inside a query), and no
-    # field means one, so it is refused at the door, the same on SQLite.
-    found = _nul_fields(data)
-    if found:
-        message = _("Text cannot contain NUL characters.")
-        raise ValidationError([{"loc": (source, *where), "msg": message} for where in found])
-    return data
-
-
-class VitrinaParser(Parser):
-    def parse_body(self, request):
-        return _refuse_nul(json.loads(request.body), "body")
-
-    def parse_querydict(self, data, list_fields, request):
-        return _refuse_nul(super().parse_querydict(data, list_fields, request), "query")
-
-
 def _method_not_allowed_as_error(view):
     """Ninja answers a method an API path lacks with a bare 405; give it the error shape."""
 
@@ -135,9 +101,6 @@ def _method_not_allowed_as_error(view):
 
 
 class VitrinaAPI(NinjaAPI):
-    def __init__(self, **kwargs):
-        super().__init__(parser=VitrinaParser(), **kwargs)
-
     def get_openapi_schema(self, **kwargs):
         return document_errors(super().get_openapi_schema(**kwargs))
 
