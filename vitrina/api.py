@@ -1,9 +1,7 @@
 """The native API at /api/vitrina/v1 (paths promised in shared/API.md)."""
 
-from ninja import NinjaAPI
-
 from vitrina.accounts.api import router as accounts_router
-from vitrina.core.api import install_error_handlers
+from vitrina.core.api import VitrinaAPI, install_error_handlers
 from vitrina.feed.api import router as feed_router
 from vitrina.feed.explore_api import router as explore_router
 from vitrina.lifecycle.api import router as lifecycle_router
@@ -11,7 +9,7 @@ from vitrina.posts.api import router as posts_router
 from vitrina.search.api import router as search_router
 from vitrina.social.api import router as social_router
 
-api = NinjaAPI(
+api = VitrinaAPI(
     title="Vitrina API",
     version="1",
     urls_namespace="api-v1",

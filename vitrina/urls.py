@@ -6,6 +6,7 @@ from vitrina.api import api
 from vitrina.core import csp
 from vitrina.web import views as web_views
 
+handler400 = "vitrina.web.views.bad_request"
 handler404 = "vitrina.web.views.not_found"
 handler500 = "vitrina.web.views.server_error"
 

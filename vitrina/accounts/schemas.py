@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from vitrina.media.images import url_of
 
@@ -69,9 +69,13 @@ class SignupOut(Schema):
     account: MeOut
 
 
+# No NUL: PostgreSQL refuses it in the username look-up (a 500), and the log-in form refuses it too.
+NO_NUL = r"^[^\x00]*$"
+
+
 class TokenIn(Schema):
-    username: str
-    password: str
+    username: str = Field(pattern=NO_NUL)
+    password: str = Field(pattern=NO_NUL)
 
 
 class TokenOut(Schema):

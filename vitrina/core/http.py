@@ -1,6 +1,7 @@
 import ipaddress
 
 from django.conf import settings
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def _address(value: str):
@@ -55,7 +56,9 @@ def client_ip(request) -> str:
 def safe_next(request, fallback: str, *, source=None) -> str:
     """The page a form asked to return to (POST "next" by default), if it is on this site."""
     target = (source if source is not None else request.POST).get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else fallback
+    # Judged as a browser reads it ("/\\evil.example" and "/\t/evil.example" are off-site), by Django's check.
+    local = target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None)
+    return target if local else fallback
 
 
 def add_retry_after(response, exc):

@@ -5,12 +5,16 @@ import binascii
 import json
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 
 from vitrina.core.errors import ServiceError
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+# Keys are 64-bit ids: SQLite refuses a larger int in a query (OverflowError) and PostgreSQL's
+# bigint ends here too, so a cursor past it is refused before any query, raw SQL included.
+MAX_KEY = 2**63 - 1
 
 
 class InvalidCursor(ServiceError):
@@ -36,9 +40,9 @@ def decode_cursor(cursor: str | None) -> int | None:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         value = json.loads(raw)["k"]
     except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
-        raise InvalidCursor("This cursor is not valid.") from None
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise InvalidCursor("This cursor is not valid.")
+        raise InvalidCursor(_("This cursor is not valid.")) from None
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_KEY:
+        raise InvalidCursor(_("This cursor is not valid."))
     return value
 
 

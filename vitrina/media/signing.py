@@ -5,10 +5,17 @@ URL, so every post photo URL carries an expiry and an HMAC of (name, expiry).
 Expiries are rounded to a day so a photo's URL is stable for a day and caches
 well; a URL lives between one and two days. Avatars stay public (profiles show
 them to everyone).
+
+Whether a file needs a signature is decided on the stored name that is then served,
+never on a spelling of it: `media_name` accepts only the one spelling that storage
+writes (see vitrina.media.images.store), so "//posts/...", "./posts/...",
+"avatars/../posts/...", "posts/x.jpg/" or a backslash cannot reach a private file
+through a path that looks public, and the cache policy follows the same name.
 """
 
 import hashlib
 import hmac
+import re
 import time
 from urllib.parse import urlencode
 
@@ -17,6 +24,24 @@ from django.core.files.storage import default_storage
 
 DAY = 86400
 PRIVATE_PREFIXES = ("posts/",)
+# What storage writes: "<folder>/<shard>/<random>.<ext>" of URL-safe characters. No segment is empty
+# or starts with a dot, so a name has no "//", "./", "../", trailing "/", backslash, NUL or escape,
+# and normalising it (posixpath.normpath, a file system) changes nothing.
+_SEGMENT = r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,199}"
+_NAME = re.compile(rf"{_SEGMENT}(?:/{_SEGMENT}){{0,15}}")
+# An expiry is a Unix time in ASCII digits; more than 12 would be past the year 33658.
+_EXPIRES = re.compile(r"[0-9]{1,12}")
+_SIGNATURE = re.compile(r"[0-9a-f]{32}")
+
+
+def media_name(path: str) -> str | None:
+    """The stored name that a media URL path spells, or None unless it is spelled exactly so."""
+    return path if _NAME.fullmatch(path) else None
+
+
+def is_private(name: str) -> bool:
+    # Case-insensitive: on a case-insensitive file system "Posts/..." opens the same file.
+    return name.lower().startswith(PRIVATE_PREFIXES)
 
 
 def _signature(name: str, expires: int) -> str:
@@ -39,9 +64,10 @@ def signed_url(name: str, *, now: float | None = None) -> str:
 
 
 def is_valid(name: str, expires: str | None, signature: str | None, *, now: float | None = None) -> bool:
-    if not name.startswith(PRIVATE_PREFIXES):
+    """Whether `name` (a media_name) may be served with this query: public, or signed and unexpired."""
+    if not is_private(name):
         return True
-    if not expires or not signature or not expires.isdigit():
+    if not expires or not signature or not _EXPIRES.fullmatch(expires) or not _SIGNATURE.fullmatch(signature):
         return False
     now = time.time() if now is None else now
     if int(expires) < now:

@@ -10,6 +10,7 @@ from vitrina.core.errors import NotFound, ServiceError, Throttled
 from vitrina.core.forms import add_service_error
 from vitrina.core.htmx import render_htmx
 from vitrina.core.http import add_retry_after, safe_next
+from vitrina.core.pagination import InvalidCursor
 from vitrina.social import selectors, services, visibility
 
 
@@ -101,7 +102,10 @@ def follower_remove(request, username):
 
 @login_required
 def follow_requests(request):
-    page = selectors.follow_requests_page(user=request.user, cursor=request.GET.get("cursor"))
+    try:
+        page = selectors.follow_requests_page(user=request.user, cursor=request.GET.get("cursor"))
+    except InvalidCursor:
+        return redirect(request.path)
     return render(request, "social/requests.html", {"page": page})
 
 
@@ -124,7 +128,10 @@ def follow_request_answer(request, username):
 
 @login_required
 def blocked(request):
-    page = selectors.blocked_page(user=request.user, cursor=request.GET.get("cursor"))
+    try:
+        page = selectors.blocked_page(user=request.user, cursor=request.GET.get("cursor"))
+    except InvalidCursor:
+        return redirect(request.path)
     return render(request, "social/blocked.html", {"page": page})
 
 

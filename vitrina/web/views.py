@@ -83,16 +83,28 @@ def manifest(request):
 
 @require_GET
 def media(request, path):
-    """Local media files; post photos only with a valid, unexpired signature."""
-    if not signing.is_valid(path, request.GET.get("e"), request.GET.get("s")):
+    """Local media files; post photos only with a valid, unexpired signature.
+
+    The signature, the file and the cache policy are all decided on one name: a path that is
+    not spelled exactly as storage wrote it is a 404 (see vitrina.media.signing).
+    """
+    name = signing.media_name(path)
+    if name is None or not signing.is_valid(name, request.GET.get("e"), request.GET.get("s")):
         raise Http404
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    # serve() normalises its path again; a media_name is already normal, so it opens `name` itself.
+    response = serve(request, name, document_root=settings.MEDIA_ROOT)
     # Names are random and never reused; signed ones are cached only by the browser, until they expire.
-    if path.startswith(signing.PRIVATE_PREFIXES):
+    if signing.is_private(name):
         response["Cache-Control"] = "private, max-age=86400"
     else:
         response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
+
+
+def bad_request(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("bad_request", _("The request could not be read.")), status=400)
+    return HttpResponse(_("The request could not be read."), status=400, content_type="text/plain; charset=utf-8")
 
 
 def not_found(request, exception=None):
