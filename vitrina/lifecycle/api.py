@@ -28,7 +28,11 @@ def export_request(request):
     return Status(202, _export_out(services.export_request(user=request.auth)))
 
 
-@router.get("/me/export", response=ExportOut, auth=REQUIRED)
+NOT_ASKED = {"description": "No download of the member's data was asked for yet",
+             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+@router.get("/me/export", response=ExportOut, auth=REQUIRED, openapi_extra={"responses": {404: NOT_ASKED}})
 def export_status(request):
     export = selectors.export_latest(user=request.auth)
     if export is None:
