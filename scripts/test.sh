@@ -12,6 +12,11 @@ REDIS_TEST_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
+# Bengali glyphs for the browser's screenshots (without them Bengali text shows as empty
+# boxes); wanted, not required, so only installed where the script may install.
+if [ "$(id -u)" = 0 ] && command -v dpkg >/dev/null 2>&1 && ! dpkg -s fonts-noto-core >/dev/null 2>&1; then
+  missing+=(fonts-noto-core)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "Installing Debian packages for the tests: ${missing[*]}"

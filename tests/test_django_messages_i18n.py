@@ -49,3 +49,23 @@ def test_form_errors_are_translated(client, db, language):
 def test_post_ages_are_bengali():
     with translation.override("bn"):
         assert naturaltime(timezone.now() - timedelta(days=3, hours=1)) == "3\xa0দিন, 1\xa0ঘণ্টা আগে"
+
+
+@pytest.mark.parametrize(("language", "expected"), [("bn", "5 মিনিট"), ("ru", "5 минут"), ("bn", "2 দিন")])
+def test_security_page_says_when_a_session_was_last_used_in_the_member_language(make_user, language, expected):
+    # Settings -> Security uses Django's timesince, whose strings carry no context and which
+    # Django's Bengali catalog lacks ("5 minutes" stayed English there).
+    from django.test import Client
+
+    from vitrina.accounts.models import BrowserSession
+
+    mira = make_user("mira")
+    client, phone = Client(), Client()
+    for browser in (client, phone):
+        browser.post("/accounts/login/", {"username": mira.username, "password": "long enough passphrase 42"})
+    # The phone's session, last used a while ago (the page's own session is touched by the request).
+    minutes = 5 if "5" in expected else 2 * 24 * 60 + 5
+    phone_session = BrowserSession.objects.order_by("-pk").first()
+    BrowserSession.objects.filter(pk=phone_session.pk).update(last_used_at=timezone.now() - timedelta(minutes=minutes))
+    page = client.get("/accounts/security/", headers={"Accept-Language": language}).content.decode()
+    assert expected.replace(" ", "\xa0") in page  # timesince keeps number and unit together

@@ -58,4 +58,11 @@ MESSAGES = (
     npgettext_lazy("naturaltime-past", "%(num)d day", "%(num)d days", "num"),
     npgettext_lazy("naturaltime-past", "%(num)d hour", "%(num)d hours", "num"),
     npgettext_lazy("naturaltime-past", "%(num)d minute", "%(num)d minutes", "num"),
+    # django.utils.timesince ("last used 5 minutes ago" on Settings -> Security), without a context
+    ngettext_lazy("%(num)d year", "%(num)d years", "num"),
+    ngettext_lazy("%(num)d month", "%(num)d months", "num"),
+    ngettext_lazy("%(num)d week", "%(num)d weeks", "num"),
+    ngettext_lazy("%(num)d day", "%(num)d days", "num"),
+    ngettext_lazy("%(num)d hour", "%(num)d hours", "num"),
+    ngettext_lazy("%(num)d minute", "%(num)d minutes", "num"),
 )
