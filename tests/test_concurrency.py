@@ -4,11 +4,9 @@ Runs on both databases: on PostgreSQL the follows really interleave (row locks);
 on SQLite they queue on the write lock (IMMEDIATE transactions, busy timeout).
 """
 
-import threading
-
 import pytest
-from django.db import connection
 
+from tests import threads
 from tests.posts_helpers import make_post
 from vitrina.accounts.models import User
 from vitrina.posts import services as post_services
@@ -20,23 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run_at_once(jobs):
-    barrier = threading.Barrier(len(jobs))
-    errors = []
-
-    def worker(job):
-        try:
-            barrier.wait(timeout=30)
-            job()
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    errors = [result for result in threads.run_at_once(jobs) if isinstance(result, Exception)]
     assert not errors, errors
 
 

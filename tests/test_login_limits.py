@@ -1,41 +1,18 @@
 """Log-in limits hold under parallel guesses, while Redis is down, and on the admin's log-in."""
 
-import threading
 from collections import Counter
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 from django.test import Client, override_settings
 
 from tests.conftest import PASSWORD, assert_error
+from tests.threads import run_at_once
 from vitrina.accounts import services
 from vitrina.accounts.models import User
 from vitrina.core import throttle
 from vitrina.core.errors import ServiceError
 from vitrina.core.models import ThrottleCounter
-
-
-def run_at_once(jobs):
-    """Run the jobs in threads released together; their results (or errors) in a list."""
-    barrier = threading.Barrier(len(jobs))
-    results = []
-
-    def worker(job):
-        try:
-            barrier.wait(timeout=30)
-            results.append(job())
-        except Exception as exc:  # noqa: BLE001 - the caller counts outcomes
-            results.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def outcome(result):
