@@ -21,8 +21,9 @@ class LoginForm(forms.Form):
     password = forms.CharField(label=_("Password"), max_length=256, widget=forms.PasswordInput)
 
 
-class PasswordForm(forms.Form):
-    old_password = forms.CharField(label=_("Current password"), max_length=256, widget=forms.PasswordInput)
+class SetPasswordForm(forms.Form):
+    """A new password typed twice (password reset; the change form adds the current one)."""
+
     new_password = forms.CharField(label=_("New password"), max_length=256, widget=forms.PasswordInput)
     new_password_again = forms.CharField(label=_("New password, again"), max_length=256, widget=forms.PasswordInput)
 
@@ -31,6 +32,12 @@ class PasswordForm(forms.Form):
         if data.get("new_password") != data.get("new_password_again"):
             self.add_error("new_password_again", _("The two passwords don't match."))
         return data
+
+
+class PasswordForm(SetPasswordForm):
+    old_password = forms.CharField(label=_("Current password"), max_length=256, widget=forms.PasswordInput)
+
+    field_order = ["old_password", "new_password", "new_password_again"]
 
 
 class AvatarForm(forms.Form):
@@ -59,17 +66,6 @@ class ProfileForm(forms.Form):
 
 class PasswordResetForm(forms.Form):
     email = forms.CharField(label=_("Email"), max_length=254, widget=forms.EmailInput)
-
-
-class SetPasswordForm(forms.Form):
-    new_password = forms.CharField(label=_("New password"), max_length=256, widget=forms.PasswordInput)
-    new_password_again = forms.CharField(label=_("New password, again"), max_length=256, widget=forms.PasswordInput)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("new_password") != data.get("new_password_again"):
-            self.add_error("new_password_again", _("The two passwords don't match."))
-        return data
 
 
 class EmailChangeForm(forms.Form):
