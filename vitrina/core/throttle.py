@@ -10,20 +10,17 @@ database table core_throttlecounter, so limits hold during an outage.
 import hashlib
 import logging
 import time
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
-from django_tasks import task
 from redis import RedisError
 
 from vitrina.core.cache import VitrinaRedisCache
 from vitrina.core.errors import Throttled
 from vitrina.core.models import ThrottleCounter
-from vitrina.core.scheduler import periodic
 
 log = logging.getLogger(__name__)
 
@@ -208,10 +205,3 @@ def rate_limit(*, action: str, ident) -> None:
             wait = max(wait, left + 1)
     if wait:
         raise Throttled(_("You are doing that too often. Try again later."), retry_after=wait)
-
-
-@periodic(name="throttle_counters_prune", every=timedelta(hours=1))
-@task()
-def prune_counters() -> int:
-    """Drop database counters whose window has ended (they only pile up during Redis outages)."""
-    return ThrottleCounter.objects.filter(expires_at__lte=time.time()).delete()[0]
