@@ -1,0 +1,1 @@
+"""Shared parts of the benchmarks: the code fingerprint, the machine, figures and tables."""
