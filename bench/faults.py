@@ -48,7 +48,7 @@ import tempfile
 import threading
 import time
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from glob import glob
 from pathlib import Path
 from urllib.parse import quote

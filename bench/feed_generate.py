@@ -18,8 +18,8 @@ recreated (inline UNIQUE constraints stay); no ANALYZE, as a deployed SQLite fil
 """
 
 import array
-import io
 import bisect
+import io
 import itertools
 import json
 import math

@@ -7,7 +7,7 @@ configuration (and so every view module) imported, then gc.freeze(), so that CPy
 
 import gc
 
-from vitrina.wsgi import application  # noqa: F401  (served by granian)
 import vitrina.urls  # noqa: E402, F401  (loaded on the first request otherwise)
+from vitrina.wsgi import application  # noqa: F401  (served by granian)
 
 gc.freeze()

@@ -1,0 +1,1 @@
+"""The phases of bench/feed.py, one module each."""
