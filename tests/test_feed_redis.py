@@ -52,7 +52,6 @@ def test_fan_out_runs_on_an_rq_worker(make_user, settings):
 @pytest.mark.django_db
 def test_timeline_is_capped_and_reads_past_the_cap_query_the_posts(make_user, monkeypatch):
     monkeypatch.setattr("vitrina.timeline.store.CAPACITY", 3)
-    monkeypatch.setattr("vitrina.feed.selectors.CAPACITY", 3)
     author, fan = make_user("author"), active(make_user("fan"))
     social.follow_create(follower=fan, target=author)
     selectors.home_feed(viewer=fan)

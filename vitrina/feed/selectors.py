@@ -21,7 +21,7 @@ from vitrina.social import visibility
 from vitrina.social.models import Follow
 from vitrina.social.selectors import following_ids
 from vitrina.timeline.pulled import pulled_ids
-from vitrina.timeline.store import CAPACITY, TimelineUnavailable, get_store
+from vitrina.timeline.store import TimelineUnavailable, get_store
 
 # Read twice the page from each source: entries filtered out (unfollowed, blocked,
 # deleted) rarely leave a page short, and a short page triggers one more round.
@@ -30,6 +30,11 @@ MAX_ROUNDS = 3
 # Writing last_active_at on every read would turn each feed read into a write.
 ACTIVE_TOUCH_EVERY = timedelta(hours=1)
 SUGGESTIONS = 6
+# A rebuild (a member's first read after a while) writes this many entries, not CAPACITY: most
+# visits read a few pages, so five pages are written and pages past them come from a query until
+# pushes fill the timeline. On SQLite writing 500 rows made a cold read 3-4 times a warm one
+# (bench/feed.py, the realistic profile).
+REBUILD = 100
 # Posts read again after a rebuild, for those published while it ran: far more than a
 # few seconds of posts from the accounts one member follows.
 CATCH_UP = 50
@@ -59,6 +64,9 @@ def _query_ids(author_ids, *, before: int | None, count: int) -> list[tuple[int,
 def rebuild_timeline(viewer: User, *, store=None) -> list[tuple[int, int]]:
     """A timeline recomputed from follows and posts (pulled posts may be in it too; reads dedupe).
 
+    It holds the newest REBUILD entries; `complete` (fewer than that exist) tells reads past its
+    end that there is nothing older to query.
+
     A post published during the rebuild, after the posts were read but before the new list
     was written, was fanned out into nothing (Redis pushes only into timelines that exist)
     or into the list just replaced (bench/faults.py lost one so). The newest posts are read
@@ -67,8 +75,8 @@ def rebuild_timeline(viewer: User, *, store=None) -> list[tuple[int, int]]:
     """
     store = store or get_store()
     authors = _authors(viewer)
-    entries = _query_ids(authors, before=None, count=CAPACITY)
-    store.replace(viewer.pk, entries)
+    entries = _query_ids(authors, before=None, count=REBUILD)
+    store.replace(viewer.pk, entries, complete=len(entries) < REBUILD)
     known = set(entries)
     late = [entry for entry in _query_ids(authors, before=None, count=CATCH_UP) if entry not in known]
     for post_id, author_id in reversed(late):
@@ -91,8 +99,8 @@ def _pushed_ids(viewer, *, authors, before, count, rebuild: bool) -> list[tuple[
             store.trim(viewer.pk)
         complete, entries = store.read_with_status(viewer.pk, before=before, count=count)
         if rebuild or complete is None:
-            complete = len(rebuild_timeline(viewer, store=store)) < CAPACITY
-            entries = store.read(viewer.pk, before=before, count=count)
+            rebuild_timeline(viewer, store=store)
+            complete, entries = store.read_with_status(viewer.pk, before=before, count=count)
         if len(entries) == count or complete:
             return entries
         # Past the end of the stored timeline (it is capped): older posts come from a query.

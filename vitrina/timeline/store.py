@@ -11,7 +11,8 @@ from functools import cache
 
 import redis
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from vitrina.timeline.models import TimelineEntry, TimelineEpoch, TimelineState
 
@@ -31,15 +32,17 @@ class DatabaseStore:
         """None: not built; True: complete down to the oldest post; False: capped."""
         return TimelineState.objects.filter(owner_id=owner_id).values_list("complete", flat=True).first()
 
-    def replace(self, owner_id: int, entries: list[tuple[int, int]]) -> None:
-        with transaction.atomic():
-            TimelineEntry.objects.filter(owner_id=owner_id).delete()
-            TimelineEntry.objects.bulk_create(
-                [TimelineEntry(owner_id=owner_id, post_id=p, author_id=a) for p, a in entries[:CAPACITY]],
-                batch_size=CHUNK,
-            )
-            TimelineState.objects.update_or_create(
-                owner_id=owner_id, defaults={"complete": len(entries) < CAPACITY})
+    def replace(self, owner_id: int, entries: list[tuple[int, int]], *, complete: bool) -> None:
+        # Plain statements: a member's first read after a while rebuilds up to CAPACITY rows, and
+        # making that many model instances cost more than writing them (bench/feed.py, mixed profile).
+        entry, state = TimelineEntry._meta.db_table, TimelineState._meta.db_table
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {entry} WHERE owner_id = %s", [owner_id])
+            cursor.executemany(f"INSERT INTO {entry} (owner_id, post_id, author_id) VALUES (%s, %s, %s)",
+                               [(owner_id, post, author) for post, author in entries[:CAPACITY]])
+            cursor.execute(f"INSERT INTO {state} (owner_id, complete, built_at) VALUES (%s, %s, %s)"
+                           f" ON CONFLICT (owner_id) DO UPDATE SET complete = excluded.complete, built_at = excluded.built_at",
+                           [owner_id, complete and len(entries) <= CAPACITY, timezone.now()])
 
     def push(self, owner_ids: list[int], post_id: int, author_id: int) -> None:
         """Insert in bulk; an entry already there is left alone, so a retried task never doubles it."""
@@ -120,11 +123,11 @@ class RedisStore:
         exists, marker = self._call(pipe.execute)
         return None if not exists else marker is not None
 
-    def replace(self, owner_id: int, entries: list[tuple[int, int]]) -> None:
+    def replace(self, owner_id: int, entries: list[tuple[int, int]], *, complete: bool) -> None:
         key = self._key(owner_id)
         pipe = self.client.pipeline(transaction=True)
         pipe.delete(key)
-        marker = {_COMPLETE: 0} if len(entries) < CAPACITY else {}
+        marker = {_COMPLETE: 0} if complete and len(entries) <= CAPACITY else {}
         pipe.zadd(key, {**marker, **{f"{p}:{a}": p for p, a in entries[:CAPACITY]}} or {_COMPLETE: 0})
         pipe.expire(key, self.ttl)
         self._call(pipe.execute)
