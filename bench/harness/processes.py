@@ -37,6 +37,19 @@ def vm(pid: int, field: str) -> int | None:
         return None
 
 
+def cpu_by_pid(pids: list[int]) -> dict[int, float]:
+    """CPU seconds of each process, with those of its children that have exited (an RQ worker forks a
+    child per job; PostgreSQL a backend per connection): utime + stime + cutime + cstime."""
+    out = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            out[pid] = sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            pass
+    return out
+
+
 def cpu_seconds(pids: list[int]) -> float:
     total = 0
     for pid in pids:

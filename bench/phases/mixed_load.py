@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 from harness.common import BASE, ROOT, TOKEN_NAME, VENV, log, pct
-from harness.processes import cpu_seconds, free_port, process_tree, vm, wait_ready
+from harness.processes import cpu_by_pid, free_port, process_tree, vm, wait_ready
 
 POLL_S = 0.025
 LAG_GIVE_UP_S = 60
@@ -110,6 +110,9 @@ def storage_now(backend: str, media_root: Path) -> dict:
             cursor.execute("SELECT sum(xact_commit), sum(tup_inserted + tup_updated + tup_deleted) FROM pg_stat_database"
                            " WHERE datname = current_database()")
             out["pg_commits"], out["pg_rows_written"] = (int(v) for v in cursor.fetchone())
+            cursor.execute("SELECT relname, pg_total_relation_size(relid) FROM pg_statio_user_tables"
+                           " ORDER BY 2 DESC LIMIT 12")
+            out["table_bytes"] = dict(cursor.fetchall())
     else:
         name = Path(settings.DATABASES["default"]["NAME"])
         out["database_bytes"] = sum(p.stat().st_size for p in name.parent.glob(name.name + "*"))
@@ -287,6 +290,21 @@ def summarise(records: list, seconds: float) -> dict:
     }
 
 
+def photo_bytes(since_pk: int, media_root: Path) -> dict:
+    """Mean bytes of each stored variant (width x format) of the photos posted during the run: what a
+    photo costs in storage and what a phone downloads for one card."""
+    from vitrina.posts.models import PostMedia
+
+    sizes: dict[str, list[int]] = {}
+    for files in PostMedia.objects.filter(pk__gt=since_pk).values_list("files", flat=True):
+        for width, variant in files.items():
+            for fmt in ("webp", "jpg"):
+                path = media_root / variant.get(fmt, "")
+                if variant.get(fmt) and path.is_file():
+                    sizes.setdefault(f"{width}.{fmt}", []).append(path.stat().st_size)
+    return {name: round(sum(v) / len(v)) for name, v in sorted(sizes.items())}
+
+
 def measure_mixed(env: dict, args, *, backend: str) -> dict:
     from django.conf import settings
 
@@ -297,6 +315,9 @@ def measure_mixed(env: dict, args, *, backend: str) -> dict:
     reset_caches(backend)
     media_root = Path(settings.MEDIA_ROOT)
     before = storage_now(backend, media_root)
+    from vitrina.posts.models import PostMedia
+
+    last_media = PostMedia.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     plan = {"port": free_port(), "seconds": args.mixed_seconds, "connections": args.mixed_connections,
             "seed": args.seed, "members": members, "words": words(), "photo_paths": phone_photos(work),
             "comments": ["Love this!", "Where can I get it?", "So good 😍", "Beautiful colours", "কী সুন্দর!",
@@ -326,10 +347,13 @@ def measure_mixed(env: dict, args, *, backend: str) -> dict:
 
         # wait_ready's probe used one token: put it back as never used, like all the others.
         ApiToken.objects.filter(name=TOKEN_NAME, user_id=members[0][0]).update(last_used_at=None)
-        pids = {name: [p.pid] + process_tree(p.pid) for name, p in processes.items()}
-        pids["postgres"] = service_pids("postgres") if backend == "postgres" else []
-        pids["redis"] = service_pids("redis-server") if settings.REDIS_URL else []
-        cpu0 = {name: cpu_seconds(p) for name, p in pids.items()}
+        def groups() -> dict[str, list[int]]:
+            pids = {name: [p.pid] + process_tree(p.pid) for name, p in processes.items()}
+            pids["postgres"] = service_pids("postgres") if backend == "postgres" else []
+            pids["redis"] = service_pids("redis-server") if settings.REDIS_URL else []
+            return pids
+
+        cpu0 = {name: cpu_by_pid(ids) for name, ids in groups().items()}
         watch = LagWatch()
         log(f"  load: {args.mixed_connections} connections for {args.mixed_seconds} s ...")
         t0 = time.time()
@@ -340,8 +364,10 @@ def measure_mixed(env: dict, args, *, backend: str) -> dict:
         loadgen.wait(timeout=args.mixed_seconds + 300)
         wall = time.time() - t0
         reader.join(timeout=10)
-        pids = {name: ids + [c for pid in ids for c in process_tree(pid) if c not in ids] for name, ids in pids.items()}
-        cpu = {name: round(cpu_seconds(p) - cpu0[name], 1) for name, p in pids.items()}
+        # Processes started during the run (PostgreSQL backends, RQ's work horses) count from zero.
+        pids = groups()
+        cpu = {name: round(sum(v - cpu0[name].get(pid, 0.0) for pid, v in cpu_by_pid(ids).items()), 1)
+               for name, ids in pids.items()}
         out["peak_rss_mb"] = {name: [vm(pid, "VmHWM") for pid in ids] for name, ids in pids.items()
                               if name in ("server", "worker")}
         records = [json.loads(line) for line in (work / "records.jsonl").read_text().splitlines()]
@@ -362,6 +388,7 @@ def measure_mixed(env: dict, args, *, backend: str) -> dict:
                 out[f"{name}_tail"] = path.read_text()[-4000:]
         shutil.rmtree(work, ignore_errors=True)
     after = storage_now(backend, media_root)
+    out["photo_variant_bytes"] = photo_bytes(last_media, media_root)
     out["storage"] = {"before": before, "after": after,
-                      "added": {k: after[k] - before[k] for k in after if k in before}}
+                      "added": {k: after[k] - before[k] for k in after if isinstance(after[k], int) and k in before}}
     return out
