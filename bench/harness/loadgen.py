@@ -64,6 +64,7 @@ class VirtualMember(threading.Thread):
         kinds = list(MIX)
         self.kinds, self.weights = kinds, [MIX[k] for k in kinds]
         self.visit = None
+        self.visits = 0
 
     # -- HTTP --
     def request(self, kind: str, method: str, path: str, body: bytes | None = None, content_type: str | None = None):
@@ -202,6 +203,7 @@ class VirtualMember(threading.Thread):
         while time.time() < self.stop_at:
             if self.visit is None or self.visit.left <= 0:
                 self.visit = Visit(Member(*self.rng.choice(members)), self.rng)
+                self.visits += 1
                 self.feed()  # a visit opens on the home feed
                 continue
             self.visit.left -= 1
@@ -225,7 +227,7 @@ def main() -> None:
     with open(sys.argv[2], "w") as out:
         for record in records:
             out.write(json.dumps(record) + "\n")
-    print(f"DONE {len(records)}", flush=True)
+    print(f"DONE {len(records)} {sum(t.visits for t in threads)}", flush=True)
 
 
 if __name__ == "__main__":

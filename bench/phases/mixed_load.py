@@ -140,6 +140,7 @@ class LagWatch:
         self.never = 0
         self.lock = threading.Lock()
         self.threads: list[threading.Thread] = []
+        self.visits = None
 
     def followers_with_timeline(self, author_id: int) -> list[int]:
         from vitrina.social.models import Follow
@@ -182,6 +183,8 @@ class LagWatch:
                 thread = threading.Thread(target=self.watch, args=(int(post_id), int(author_id), float(at)), daemon=True)
                 thread.start()
                 self.threads.append(thread)
+            elif line.startswith("DONE "):
+                self.visits = int(line.split()[2])
 
     def result(self) -> dict:
         for thread in self.threads:
@@ -376,6 +379,7 @@ def measure_mixed(env: dict, args, *, backend: str) -> dict:
         out["cpu_seconds"] = cpu
         out["cpu_ms_per_request"] = {name: round(c * 1000 / max(1, len(records)), 2) for name, c in cpu.items()}
         out["fanout_lag"] = watch.result()
+        out["visits"] = watch.visits
         out["scheduler_log"] = (work / "scheduler.log").read_text()[-3000:]
         out["users_active_after"] = User.objects.filter(api_tokens__name=TOKEN_NAME,
                                                         api_tokens__last_used_at__isnull=False).distinct().count()
