@@ -155,8 +155,9 @@ def library_versions() -> dict:
     import PIL
     import pyvips
 
-    return {"pillow": PIL.__version__, "pillow_libjpeg_turbo": features.version("jpg"),
-            "pillow_libwebp": features.version("webp"), "pyvips": pyvips.__version__,
+    return {"pillow": PIL.__version__, "pillow_libjpeg_turbo": features.version("libjpeg_turbo"),
+            "pillow_libwebp": features.version("webp"), "pillow_littlecms": features.version("littlecms2"),
+            "pyvips": pyvips.__version__,
             "libvips": f"{pyvips.version(0)}.{pyvips.version(1)}.{pyvips.version(2)}"}
 
 
