@@ -14,7 +14,8 @@ from PIL import Image, ImageChops, ImageOps, ImageStat
 
 from vitrina.core.errors import InvalidInput, TooLarge, UnsupportedMedia
 from vitrina.media import blurhash
-from vitrina.media.pipeline import VARIANT_WIDTHS, process_avatar, process_photo, sniff
+from vitrina.media.pipeline import VARIANT_WIDTHS, process_avatar, process_photo
+from vitrina.media.sniff import sniff
 
 ROOT = Path(__file__).resolve().parent.parent
 PHOTOS = Path(__file__).parent / "data" / "photos"

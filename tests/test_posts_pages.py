@@ -88,6 +88,14 @@ def test_edit_and_delete_pages_are_the_authors(page_client, make_user):
     assert not Post.objects.exists()
 
 
+def test_log_in_and_method_checks_come_before_a_missing_post_is_404(page_client, make_user):
+    response = page_client().post("/p/999999/like/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    client = page_client(make_user("mira"))
+    assert client.get("/p/999999/like/").status_code == 405
+    assert client.post("/p/999999/like/").status_code == 404
+
+
 def test_profile_grid_newest_first_with_carousel_marker(page_client, make_user):
     author = make_user("mira")
     single = make_post(author)

@@ -9,8 +9,9 @@ from tests.conftest import assert_error
 from tests.posts_helpers import make_post
 from vitrina.accounts.services import user_suspend
 from vitrina.posts import services as post_services
+from vitrina.search import backends as search_backends
 from vitrina.search import indexes
-from vitrina.search import selectors as search_selectors
+from vitrina.search import posts as search_posts
 from vitrina.search import views as search_views
 from vitrina.social import services as social
 
@@ -316,9 +317,10 @@ def test_posts_page_fills_past_hidden_matches(make_user, api):
 
 def test_posts_rounds_running_out_give_a_short_page_and_a_cursor(make_user, api, monkeypatch):
     # Rounds of one or two ids, two rounds a request: hidden posts use them up.
-    for name, value in [("POST_ROUNDS", 2), ("POST_FIRST_CHUNK", 1), ("POST_CHUNK_GROWTH", 1),
-                        ("POST_FIRST_WINDOW", 1), ("POST_BITMAP_WINDOW", 1), ("POST_WINDOW_GROWTH", 1)]:
-        monkeypatch.setattr(search_selectors, name, value)
+    monkeypatch.setattr(search_posts, "POST_ROUNDS", 2)
+    for name in ["POST_FIRST_CHUNK", "POST_CHUNK_GROWTH", "POST_FIRST_WINDOW", "POST_BITMAP_WINDOW",
+                 "POST_WINDOW_GROWTH"]:
+        monkeypatch.setattr(search_backends, name, 1)
     shown = make_post(make_user("public"), caption="lake")
     owner = make_user("owner", private=True)
     hidden = {make_post(owner, caption="lake").pk for _ in range(4)}
@@ -336,8 +338,8 @@ def test_posts_rounds_running_out_give_a_short_page_and_a_cursor(make_user, api,
 @pytest.mark.postgresql
 def test_later_rounds_find_posts_and_leave_the_planner_as_it_was(make_user, api, monkeypatch):
     assert connection.vendor == "postgresql", "run in the PostgreSQL pass (scripts/test.sh deselects it elsewhere)"
-    monkeypatch.setattr(search_selectors, "POST_FIRST_WINDOW", 1)
-    monkeypatch.setattr(search_selectors, "POST_BITMAP_WINDOW", 2)
+    monkeypatch.setattr(search_backends, "POST_FIRST_WINDOW", 1)
+    monkeypatch.setattr(search_backends, "POST_BITMAP_WINDOW", 2)
     author = make_user("author")
     posts = [make_post(author, caption=f"harbour {i}").pk for i in range(4)]
     make_post(author, caption="nothing here")

@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 
 from vitrina.api import api
 from vitrina.core import csp
+from vitrina.posts import profile_views
 from vitrina.web import views as web_views
 
 handler400 = "vitrina.web.views.bad_request"
@@ -32,5 +33,5 @@ urlpatterns += [
     path("", include("vitrina.feed.urls")),
     # Last: /<username>/ catches every remaining single segment.
     path("", include("vitrina.social.urls")),
-    path("<str:username>/", web_views.profile, name="profile"),
+    path("<str:username>/", profile_views.profile, name="profile"),
 ]

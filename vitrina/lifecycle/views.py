@@ -2,15 +2,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from vitrina.core.errors import NotFound, ServiceError
+from vitrina.core.errors import ServiceError
 from vitrina.core.forms import add_service_error
+from vitrina.core.views import not_found_as_404
 from vitrina.lifecycle import selectors, services
 from vitrina.lifecycle.api import download
 from vitrina.lifecycle.forms import DeleteAccountForm
@@ -41,12 +41,9 @@ def export_request(request):
 
 
 @login_required
+@not_found_as_404
 def export_file(request, export_id):
-    try:
-        export = selectors.export_for_download(user=request.user, export_id=export_id)
-    except NotFound:
-        raise Http404 from None
-    return download(export)
+    return download(selectors.export_for_download(user=request.user, export_id=export_id))
 
 
 @login_required

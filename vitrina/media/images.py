@@ -14,6 +14,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 from vitrina.media import pipeline
+from vitrina.media.header import too_large_error
 
 
 def read_upload(upload) -> bytes:
@@ -21,10 +22,10 @@ def read_upload(upload) -> bytes:
     size = getattr(upload, "size", None)
     limit = settings.MAX_UPLOAD_BYTES
     if size is not None and size > limit:
-        raise pipeline.too_large_error()
+        raise too_large_error()
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise pipeline.too_large_error()
+        raise too_large_error()
     return data
 
 

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -9,16 +8,10 @@ from vitrina.core.errors import NotFound, ServiceError, Throttled
 from vitrina.core.htmx import render_htmx
 from vitrina.core.http import add_retry_after, safe_next
 from vitrina.core.pagination import InvalidCursor
+from vitrina.core.views import not_found_as_404
 from vitrina.posts import selectors, services
 from vitrina.posts.forms import CommentForm, PostEditForm, PostForm
 from vitrina.posts.models import Comment
-
-
-def _visible_post(request, post_id):
-    try:
-        return selectors.post_get(viewer=request.user, post_id=post_id)
-    except NotFound:
-        raise Http404 from None
 
 
 @login_required
@@ -44,8 +37,9 @@ def create(request):
     return add_retry_after(render(request, "posts/create.html", {"form": form}, status=status), error)
 
 
+@not_found_as_404
 def detail(request, post_id):
-    post = _visible_post(request, post_id)
+    post = selectors.post_get(viewer=request.user, post_id=post_id)
     try:
         comments = selectors.comments_page(viewer=request.user, post=post, cursor=request.GET.get("cursor"))
     except InvalidCursor:
@@ -55,11 +49,9 @@ def detail(request, post_id):
 
 
 @login_required
+@not_found_as_404
 def edit(request, post_id):
-    try:
-        post = selectors.post_for_owner(owner=request.user, post_id=post_id)
-    except NotFound:
-        raise Http404 from None
+    post = selectors.post_for_owner(owner=request.user, post_id=post_id)
     form = PostEditForm(request.POST or None, initial={"caption": post.caption,
                                                        "comments_enabled": post.comments_enabled})
     media = list(post.media.all())
@@ -81,11 +73,9 @@ def edit(request, post_id):
 
 @login_required
 @require_POST
+@not_found_as_404
 def delete(request, post_id):
-    try:
-        post = selectors.post_for_owner(owner=request.user, post_id=post_id)
-    except NotFound:
-        raise Http404 from None
+    post = selectors.post_for_owner(owner=request.user, post_id=post_id)
     services.post_delete(post=post, actor=request.user)
     messages.success(request, _("Post deleted."))
     return redirect("profile", username=request.user.username)
@@ -93,36 +83,41 @@ def delete(request, post_id):
 
 def _toggle(request, post_id, *, undo: str, add, remove):
     """Like/unlike or save/unsave: the action field says which; htmx gets the action bar back."""
-    post = _visible_post(request, post_id)
+    post = selectors.post_get(viewer=request.user, post_id=post_id)
     try:
         (remove if request.POST.get("action") == undo else add)(user=request.user, post=post)
     except Throttled as exc:
         if request.htmx:
-            context = {"post": _visible_post(request, post_id), "error": exc.message}
+            fresh = selectors.post_get(viewer=request.user, post_id=post_id)
+            context = {"post": fresh, "error": exc.message}
             return add_retry_after(render(request, "posts/_actions.html", context, status=exc.status), exc)
         messages.error(request, str(exc.message))
         return redirect(safe_next(request, post.get_absolute_url()))
     if request.htmx:
-        return render(request, "posts/_actions.html", {"post": _visible_post(request, post_id)})
+        fresh = selectors.post_get(viewer=request.user, post_id=post_id)
+        return render(request, "posts/_actions.html", {"post": fresh})
     return redirect(safe_next(request, post.get_absolute_url()))
 
 
 @login_required
 @require_POST
+@not_found_as_404
 def like(request, post_id):
     return _toggle(request, post_id, undo="unlike", add=services.like_create, remove=services.like_delete)
 
 
 @login_required
 @require_POST
+@not_found_as_404
 def save(request, post_id):
     return _toggle(request, post_id, undo="unsave", add=services.save_create, remove=services.save_delete)
 
 
 @login_required
 @require_POST
+@not_found_as_404
 def comment(request, post_id):
-    post = _visible_post(request, post_id)
+    post = selectors.post_get(viewer=request.user, post_id=post_id)
     form = CommentForm(request.POST)
     reply_to = None
     if form.is_valid() and form.cleaned_data.get("reply_to"):
@@ -145,14 +140,13 @@ def comment(request, post_id):
 
 @login_required
 @require_POST
+@not_found_as_404
 def comment_delete(request, post_id, comment_id):
+    found = selectors.comment_get(viewer=request.user, comment_id=comment_id)
+    if found.post_id != post_id:
+        raise NotFound()
     try:
-        found = selectors.comment_get(viewer=request.user, comment_id=comment_id)
-        if found.post_id != post_id:
-            raise NotFound()
         services.comment_delete(comment=found, actor=request.user)
-    except NotFound:
-        raise Http404 from None
     except ServiceError as exc:
         messages.error(request, str(exc.message))
     if request.htmx:
@@ -160,8 +154,9 @@ def comment_delete(request, post_id, comment_id):
     return redirect("posts:detail", post_id=post_id)
 
 
+@not_found_as_404
 def likers(request, post_id):
-    post = _visible_post(request, post_id)
+    post = selectors.post_get(viewer=request.user, post_id=post_id)
     try:
         page = selectors.likers_page(viewer=request.user, post=post, cursor=request.GET.get("cursor"))
     except InvalidCursor:
@@ -169,11 +164,9 @@ def likers(request, post_id):
     return render(request, "posts/likers.html", {"post": post, "page": page})
 
 
+@not_found_as_404
 def hashtag(request, tag):
-    try:
-        found = selectors.hashtag_get(viewer=request.user, name=tag)
-    except NotFound:
-        raise Http404 from None
+    found = selectors.hashtag_get(viewer=request.user, name=tag)
     try:
         page = selectors.hashtag_posts(viewer=request.user, hashtag=found, cursor=request.GET.get("cursor"), limit=24)
     except InvalidCursor:

@@ -19,7 +19,7 @@ class SearchParams(Schema):
 
 
 class HashtagHit(Schema):
-    # No post count: the stored one includes private posts (see selectors.hashtags_search).
+    # No post count: the stored one includes private posts (see vitrina.search.hashtags).
     name: str
 
 

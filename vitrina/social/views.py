@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,24 +10,17 @@ from vitrina.core.forms import add_service_error
 from vitrina.core.htmx import render_htmx
 from vitrina.core.http import add_retry_after, safe_next
 from vitrina.core.pagination import InvalidCursor
+from vitrina.core.views import not_found_as_404
 from vitrina.social import selectors, services, visibility
 
 
-def _profile_or_404(viewer, username):
-    try:
-        return selectors.profile_get(viewer=viewer, username=username)
-    except NotFound:
-        raise Http404 from None
-
-
+@not_found_as_404
 def people(request, username, which):
-    target = _profile_or_404(request.user, username)
+    target = selectors.profile_get(viewer=request.user, username=username)
     page_of = selectors.followers_page if which == "followers" else selectors.following_page
     try:
         page = page_of(viewer=request.user, target=target, cursor=request.GET.get("cursor"))
-    except NotFound:
-        raise Http404 from None
-    except ServiceError:
+    except InvalidCursor:
         return redirect(request.path)
     context = {
         "profile": target,
@@ -46,8 +38,9 @@ def _back(request, fallback):
 
 @login_required
 @require_POST
+@not_found_as_404
 def follow(request, username):
-    target = _profile_or_404(request.user, username)
+    target = selectors.profile_get(viewer=request.user, username=username)
     throttled = None
     try:
         if request.POST.get("action") == "unfollow":
@@ -55,7 +48,7 @@ def follow(request, username):
         else:
             services.follow_create(follower=request.user, target=target)
     except NotFound:
-        raise Http404 from None
+        raise  # a 404 page (not_found_as_404), not a message
     except Throttled as exc:
         throttled = exc
         if not request.htmx:
@@ -73,8 +66,9 @@ def follow(request, username):
 
 @login_required
 @require_POST
+@not_found_as_404
 def block(request, username):
-    target = _profile_or_404(request.user, username)
+    target = selectors.profile_get(viewer=request.user, username=username)
     try:
         if request.POST.get("action") == "unblock":
             services.block_delete(blocker=request.user, target=target)
@@ -84,7 +78,7 @@ def block(request, username):
             messages.success(request, _("Blocked %(name)s. They can't find your profile or follow you.") % {
                 "name": target.username})
     except NotFound:
-        raise Http404 from None
+        raise  # a 404 page (not_found_as_404), not a message
     except ServiceError as exc:
         messages.error(request, str(exc.message))
     return _back(request, "/")
@@ -92,8 +86,9 @@ def block(request, username):
 
 @login_required
 @require_POST
+@not_found_as_404
 def follower_remove(request, username):
-    follower = _profile_or_404(request.user, username)
+    follower = selectors.profile_get(viewer=request.user, username=username)
     services.follower_remove(user=request.user, follower=follower)
     if request.htmx:
         return render(request, "social/_removed_row.html", {"person": follower})
@@ -111,16 +106,14 @@ def follow_requests(request):
 
 @login_required
 @require_POST
+@not_found_as_404
 def follow_request_answer(request, username):
-    requester = _profile_or_404(request.user, username)
+    requester = selectors.profile_get(viewer=request.user, username=username)
     approve = request.POST.get("action") == "approve"
-    try:
-        if approve:
-            services.follow_request_approve(target=request.user, requester=requester)
-        else:
-            services.follow_request_deny(target=request.user, requester=requester)
-    except NotFound:
-        raise Http404 from None
+    if approve:
+        services.follow_request_approve(target=request.user, requester=requester)
+    else:
+        services.follow_request_deny(target=request.user, requester=requester)
     if request.htmx:
         return render(request, "social/_request_done.html", {"person": requester, "approved": approve})
     return redirect("social:requests")

@@ -3,51 +3,16 @@ import sys
 from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
-from vitrina.accounts.username_services import username_redirect
 from vitrina.core.api import error_body
-from vitrina.core.errors import NotFound, database_unavailable
-from vitrina.core.htmx import render_htmx
-from vitrina.core.pagination import InvalidCursor
+from vitrina.core.errors import database_unavailable
 from vitrina.media import signing
-from vitrina.posts import selectors as post_selectors
-from vitrina.social import selectors as social_selectors
-from vitrina.social import visibility
-
-PROFILE_PAGE = 24  # eight rows of three
-
-
-def profile(request, username):
-    """The profile page: the header from the follow graph, the grid from posts."""
-    try:
-        target = social_selectors.profile_get(viewer=request.user, username=username)
-    except NotFound:
-        # A name given up by a change points to the new one while it is held.
-        current = username_redirect(username)
-        if current is None:
-            raise Http404 from None
-        try:
-            social_selectors.profile_get(viewer=request.user, username=current)
-        except NotFound:
-            raise Http404 from None  # no hint of the new name to those who may not see it
-        return redirect("profile", username=current)
-    rel = visibility.relationship(request.user, target)
-    can_see = visibility.sees_content(request.user, target, rel)
-    page = None
-    if can_see:
-        try:
-            page = post_selectors.posts_of(viewer=request.user, author=target, cursor=request.GET.get("cursor"),
-                                           limit=PROFILE_PAGE)
-        except InvalidCursor:
-            return redirect(request.path)
-    context = {"profile": target, "rel": rel, "can_see": can_see, "page": page}
-    return render_htmx(request, "web/profile.html", "posts/_grid_items.html", context)
 
 
 def shop(request):
