@@ -101,7 +101,8 @@ def unit_costs(pg: dict, media: dict | None) -> dict:
         "postgres_bytes_per_like": round(tables.get("posts_like", 0) / max(1, storage["after"]["likes"])),
         "stored_bytes_per_photo": sum(variants.values()) or None,
         "card_photo_bytes": variants.get("640.webp"),
-        "photo_cpu_ms_12mp": (media or {}).get("results", {}).get("pyvips", {}).get("cpu_ms_median"),
+        "photo_cpu_ms_12mp": next((r["median_cpu_ms"] for r in (media or {}).get("results", [])
+                                   if r["implementation"] == "pyvips" and r["malloc_arena_max"] == 2), None),
     }
     costs["sources"] = {"mixed": "bench/results/feed-postgres.json mixed_load (HTTP, PostgreSQL + Redis, 100,000 accounts)",
                         "fanout": "feed-postgres.json fanout (in-process, Redis)",
