@@ -438,3 +438,36 @@ def test_forty_megapixel_jpeg_is_processed_in_bounded_memory(tmp_path):
     # Measured 107-114 MB peak, 73 MB of it the interpreter with Django and libvips loaded; the
     # decoded 7300x5400 pixels alone would be 118 MB, so a full decode could not stay under this.
     assert measured["peak_mb"] < 160
+
+
+@pytest.mark.parametrize("orientation", [1, 3, 6, 8])
+def test_big_jpeg_decoded_at_a_smaller_scale_is_turned_and_cropped_like_at_full_scale(orientation, monkeypatch):
+    # A 12 MP phone photo is decoded at half scale in the DCT (pipeline._jpeg_shrink); the
+    # result must match a full-scale decode: same size, same turn, same crop.
+    from vitrina.media import pipeline
+
+    scene = Image.new("RGB", (4000, 3000), "white")
+    scene.paste((200, 30, 30), (0, 0, 1400, 900))  # a red block in the upper left corner
+    scene.paste((30, 30, 200), (2600, 2100, 4000, 3000))  # a blue one lower right
+    stored = scene.transpose({3: Image.Transpose.ROTATE_180, 6: Image.Transpose.ROTATE_90,
+                              8: Image.Transpose.ROTATE_270}[orientation]) if orientation != 1 else scene
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    buffer = io.BytesIO()
+    stored.save(buffer, "JPEG", quality=90, exif=exif)
+    data = buffer.getvalue()
+    assert pipeline._jpeg_shrink(pyvips.Image.new_from_buffer(data, ""), width=1080, height=810) == 2
+    reduced = process_photo(data)
+    monkeypatch.setattr(pipeline, "_jpeg_shrink", lambda header, **kw: 1)
+    full = process_photo(data)
+    assert [(v.width, v.height) for v in reduced.variants] == [(v.width, v.height) for v in full.variants]
+    assert (reduced.width, reduced.height) == (1080, 810)
+    a, b = (Image.open(io.BytesIO(p.variants[0].content)).convert("RGB") for p in (reduced, full))
+    assert mean_difference(a.convert("L"), b.convert("L")) < 2
+    assert a.getpixel((50, 50))[0] > 150 and a.getpixel((a.width - 50, a.height - 50))[2] > 150
+
+
+def test_truncated_big_jpeg_decoded_at_a_smaller_scale_is_422():
+    data = encoded(Image.new("RGB", (4000, 3000), (90, 120, 150)), "JPEG", quality=90)
+    with pytest.raises(InvalidInput):
+        process_photo(data[: len(data) // 2])
