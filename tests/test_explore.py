@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from tests.conftest import assert_error
 from tests.posts_helpers import make_post
-from vitrina.feed import explore, explore_views
+from vitrina.feed import explore_views
+from vitrina.feed.explore import ranking, trending
 from vitrina.posts import services as post_services
 from vitrina.posts.models import Post
 from vitrina.social import services as social
@@ -30,7 +31,7 @@ def like(users, target):
 
 
 def ids(viewer, **kwargs):
-    return [p.pk for p in explore.explore_page(viewer=viewer, **kwargs).items]
+    return [p.pk for p in ranking.explore_page(viewer=viewer, **kwargs).items]
 
 
 @pytest.fixture
@@ -81,14 +82,14 @@ def test_going_private_hides_posts_at_once_although_the_pool_is_cached(people):
     assert ids(viewer, now=now) == [mine.pk]
     social.privacy_set(user=author, is_private=True)
     assert ids(None, now=now) == []
-    assert explore.explore_page(viewer=None, now=now).next_cursor is None
+    assert ranking.explore_page(viewer=None, now=now).next_cursor is None
 
 
 def test_at_most_two_posts_per_author_on_a_page(people):
     viewer, prolific, *others = people("viewer", "prolific", "a", "b", "c")
     older = [post(author) for author in others]
     newest = [post(prolific) for _ in range(5)]
-    page = explore.explore_page(viewer=viewer, limit=4)
+    page = ranking.explore_page(viewer=viewer, limit=4)
     # The prolific account's posts are the freshest, but only two fit on a page.
     assert [p.pk for p in page.items] == [newest[4].pk, newest[3].pk, older[2].pk, older[1].pk]
     rest = ids(viewer, cursor=page.next_cursor, limit=4)
@@ -102,8 +103,8 @@ def test_time_decay_ranks_a_fresh_post_with_few_likes_above_an_old_one_with_many
     fresh = post(new_author, age=timedelta(hours=1))
     like(fans, old)
     like(fans[:2], fresh)
-    old_score = explore.base_score(likes=10, comments=0, saves=0, age_hours=48)
-    fresh_score = explore.base_score(likes=2, comments=0, saves=0, age_hours=1)
+    old_score = ranking.base_score(likes=10, comments=0, saves=0, age_hours=48)
+    fresh_score = ranking.base_score(likes=2, comments=0, saves=0, age_hours=1)
     assert round(old_score, 4) == round(11 / 50**1.5, 4) and round(fresh_score, 4) == round(3 / 3**1.5, 4)
     assert fresh_score > old_score
     assert ids(viewer, now=now) == [fresh.pk, old.pk]
@@ -176,12 +177,12 @@ def test_a_new_session_leaves_out_posts_seen_before_until_nothing_else_is_left(p
 
 
 def test_the_session_ends_at_its_limit(people, monkeypatch):
-    monkeypatch.setattr(explore, "SESSION_MAX", 4)
+    monkeypatch.setattr(ranking, "SESSION_MAX", 4)
     viewer, *authors = people("viewer", *["author"] * 6)
     for author in authors:
         post(author)
-    page = explore.explore_page(viewer=viewer, limit=3)
-    last = explore.explore_page(viewer=viewer, cursor=page.next_cursor, limit=3)
+    page = ranking.explore_page(viewer=viewer, limit=3)
+    last = ranking.explore_page(viewer=viewer, cursor=page.next_cursor, limit=3)
     assert len(last.items) == 1 and last.next_cursor is None
 
 
@@ -232,10 +233,10 @@ def test_hashtag_growing_today_beats_one_used_steadily(people):
         post(author, "#coffee", age=timedelta(days=1.5 + day * 0.4))
     post(author, "#once #once_more")
     post(author, "#sunrise #coffee", age=timedelta(days=9))  # older than the week before: not counted
-    trends = explore.trending_hashtags(viewer=viewer)
+    trends = trending.trending_hashtags(viewer=viewer)
     assert [t.name for t in trends] == ["sunrise", "rare", "coffee"]
     sunrise, rare, coffee = trends
-    assert sunrise.post_count == 5 and sunrise.growth == round(explore.growth(recent=5, before=1), 2) == 5.25
+    assert sunrise.post_count == 5 and sunrise.growth == round(trending.growth(recent=5, before=1), 2) == 5.25
     assert rare.growth == 4.0
     assert coffee.post_count == 3 and coffee.growth == round(4 / 3, 2)
 
@@ -252,9 +253,9 @@ def test_trending_counts_only_public_posts_the_viewer_may_see(people, make_user)
     social.block_create(blocker=viewer, target=blocked)
     social.block_create(blocker=grumpy, target=viewer)
     # Not even a follower sees a private account's tag as a trend: trends are public counts.
-    assert explore.trending_hashtags(viewer=viewer) == []
-    assert [t.name for t in explore.trending_hashtags(viewer=other)] == ["grudge", "quarrel"]
-    assert [t.name for t in explore.trending_hashtags(viewer=None)] == ["grudge", "quarrel"]
+    assert trending.trending_hashtags(viewer=viewer) == []
+    assert [t.name for t in trending.trending_hashtags(viewer=other)] == ["grudge", "quarrel"]
+    assert [t.name for t in trending.trending_hashtags(viewer=None)] == ["grudge", "quarrel"]
 
 
 def test_trending_api(people, api):
@@ -307,12 +308,12 @@ def test_candidate_scores_are_computed_once_per_period_and_shared(people, monkey
     viewer, other, author = people("viewer", "other", "author")
     post(author)
     builds = []
-    build = explore._pool_build
-    monkeypatch.setattr(explore, "_pool_build", lambda **kw: builds.append(kw) or build(**kw))
+    build = ranking._pool_build
+    monkeypatch.setattr(ranking, "_pool_build", lambda **kw: builds.append(kw) or build(**kw))
     now = timezone.now()
     ids(viewer, now=now)
     ids(other, now=now)
     ids(None, now=now)
     assert len(builds) == 1
-    ids(viewer, now=now + timedelta(seconds=explore.POOL_TTL))
+    ids(viewer, now=now + timedelta(seconds=ranking.POOL_TTL))
     assert len(builds) == 2

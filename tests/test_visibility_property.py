@@ -37,7 +37,7 @@ from tests.posts_helpers import make_post
 from vitrina.accounts import services as account_services
 from vitrina.accounts.models import Block, User
 from vitrina.core.errors import Conflict, InvalidInput, NotFound
-from vitrina.feed import explore
+from vitrina.feed.explore import ranking
 from vitrina.feed import selectors as feed
 from vitrina.posts import services as post_services
 from vitrina.posts.models import Hashtag, Post
@@ -371,7 +371,7 @@ def check_graph(model, people):
 
 def forget_explore_pool():
     """Explore shares its candidate pool for a minute; the check wants the one of the final state."""
-    bucket = int(time.time() // explore.POOL_TTL)
+    bucket = int(time.time() // ranking.POOL_TTL)
     cache.delete_many([f"explore:pool:{b}{suffix}" for b in (bucket - 1, bucket, bucket + 1)
                        for suffix in ("", ":building")])
 
