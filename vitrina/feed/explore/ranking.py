@@ -29,16 +29,22 @@ Every candidate post gets ``score = base × personal``::
 
 A page takes posts in score order (ties: newer first), at most MAX_PER_AUTHOR from one author.
 
-Candidates, bounded for speed
-=============================
-Scoring a million posts per request is out of the question, so a shared pool is built at most once
-per POOL_TTL seconds (and cached): the RECENT_POSTS newest posts plus the posts behind the latest
-RECENT_LIKES likes, RECENT_COMMENTS comments and RECENT_SAVES saves (what people engage with right
-now), kept if younger than WINDOW and by an active public account, then cut to the POOL_SIZE best by
-``base``. Private accounts never enter the pool, so it is the same for every viewer; each request
-then drops followed, own and blocked (either way) authors, adds the personal factor and re-ranks in
-Python. The posts of a page are read again through ``Post.objects.visible_to``, so a block or a
-switch to private made after the pool was built still hides them at once.
+Candidates: a shared pool, built off the request path
+=====================================================
+Scoring a million posts per request is out of the question, so the periodic job ``explore.pool``
+(vitrina.feed.tasks, every POOL_EVERY) builds one pool for everyone: the RECENT_POSTS newest posts
+plus the posts behind the latest RECENT_LIKES likes, RECENT_COMMENTS comments and RECENT_SAVES
+saves (what people engage with right now), kept if younger than WINDOW and by an active public
+account, then cut to the POOL_SIZE best by ``base``. It is stored with vitrina.core.built_state,
+which every web process reads; a request never builds it. Private accounts never enter the pool,
+so it is the same for every viewer; each request then drops followed, own and blocked (either
+way) authors, adds the personal factor and re-ranks in Python at its own time. The posts of a page
+are read again through ``Post.objects.visible_to``, so a block, a switch to private or a
+suspension made after the pool was built hides them at once.
+
+Before the first build (a fresh instance, or one whose scheduler has not run yet) a request takes
+the FALLBACK_POSTS newest posts of active public accounts with their like and comment counters,
+in one query down the primary key: ranked by the same formula, without saves and tag boosts.
 
 Seen posts
 ==========
@@ -60,6 +66,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vitrina.core.built_state import state_publish, state_read
 from vitrina.core.pagination import MAX_LIMIT, InvalidCursor, Page
 from vitrina.posts.models import Comment, Like, Post, PostHashtag, Save
 from vitrina.posts.selectors import mark_for_viewer, with_details
@@ -83,7 +90,9 @@ RECENT_LIKES = 3000
 RECENT_COMMENTS = 1000
 RECENT_SAVES = 1000
 POOL_SIZE = 1000
-POOL_TTL = 60  # seconds; engagement a minute old is fresh enough for discovery
+POOL_EVERY = timedelta(seconds=60)  # engagement a minute old is fresh enough for discovery
+POOL_STATE = "explore.pool"  # the job's name and its built state's
+FALLBACK_POSTS = 300  # a cold start's candidates: a dozen pages, one cheap query
 SEED_POSTS = 50
 CO_LIKERS = 50
 MAX_PER_AUTHOR = 2
@@ -124,10 +133,11 @@ def personal_boost(*, shared_tags: int, co_likers: int) -> float:
 # The build reads the primary keys of posts_post, posts_like, posts_comment and posts_save newest
 # first with LIMIT, then the chosen posts by primary key (the WINDOW test applies to those rows
 # only), their saves and tags through the post_id foreign-key indexes of posts_save and
-# posts_posthashtag.
+# posts_posthashtag. It runs in the job, never in a request.
 
 
-def _pool_build(*, now: datetime) -> list[Candidate]:
+def pool_build(*, now: datetime) -> list[Candidate]:
+    """The shared pool at `now`, best ``base`` first (the job's work; see the module docstring)."""
     ids = set(Post.objects.order_by("-id").values_list("id", flat=True)[:RECENT_POSTS])
     for model, count in ((Like, RECENT_LIKES), (Comment, RECENT_COMMENTS), (Save, RECENT_SAVES)):
         ids.update(model.objects.order_by("-id").values_list("post_id", flat=True)[:count])
@@ -151,21 +161,35 @@ def _pool_build(*, now: datetime) -> list[Candidate]:
     links = PostHashtag.objects.filter(post_id__in=[s[1] for s in scored]).values_list("post_id", "hashtag_id")
     for post_id, hashtag_id in links:
         tags[post_id].append(hashtag_id)
-    return [Candidate(pk, author_id, created, eng, tuple(tags[pk])) for eng, pk, author_id, created in scored]
+    return [Candidate(pk, author_id, created, eng, tuple(sorted(tags[pk]))) for eng, pk, author_id, created in scored]
 
 
-def _pool(*, now: datetime) -> list[Candidate]:
-    """The pool of this POOL_TTL period; while one request builds it, others use the previous one."""
-    bucket = int(now.timestamp() // POOL_TTL)
-    key = f"explore:pool:{bucket}"
-    pool = cache.get(key)
-    if pool is None:
-        if not cache.add(f"{key}:building", 1, POOL_TTL):
-            pool = cache.get(f"explore:pool:{bucket - 1}")
-        if pool is None:
-            pool = _pool_build(now=now)
-            cache.set(key, pool, POOL_TTL * 2)
-    return pool
+def pool_publish(*, now: datetime) -> int:
+    """Build the pool and make it the one requests read; returns its size. Idempotent."""
+    pool = pool_build(now=now)
+    state_publish(name=POOL_STATE, value=pool, built_at=now)
+    return len(pool)
+
+
+def _load_pool(rows: list) -> list[Candidate]:
+    return [Candidate(pk, author_id, created, eng, tuple(tags)) for pk, author_id, created, eng, tags in rows]
+
+
+def _pool_cold() -> list[Candidate]:
+    """Candidates before the first build: the newest public posts with their counters."""
+    rows = (
+        Post.objects.filter(visibility.content_q(None, account="author")).order_by("-id")
+        .values_list("id", "author_id", "created_at", "like_count", "comment_count")[:FALLBACK_POSTS]
+    )
+    return [
+        Candidate(pk, author_id, created.timestamp(), engagement(likes=likes, comments=comments, saves=0), ())
+        for pk, author_id, created, likes, comments in rows
+    ]
+
+
+def _pool() -> list[Candidate]:
+    built = state_read(POOL_STATE, load=_load_pool)
+    return built.value if built is not None else _pool_cold()
 
 
 # --- The viewer's part -------------------------------------------------------------------------
@@ -270,7 +294,7 @@ def explore_page(*, viewer, cursor: str | None = None, limit: int | None = DEFAU
     excluded = set(shown)
     moment = now.timestamp()
     oldest = moment - WINDOW.total_seconds()
-    pool = [c for c in _pool(now=now) if c.created >= oldest and c.post_id not in excluded]
+    pool = [c for c in _pool() if c.created >= oldest and c.post_id not in excluded]
     boosts: dict[int, float] = {}
     history: list[int] = []
     if viewer is not None:
@@ -284,7 +308,7 @@ def explore_page(*, viewer, cursor: str | None = None, limit: int | None = DEFAU
     picked = [c.post_id for c in _pick(ranked, limit=limit, seen_before=set(history))]
 
     # Read again with the viewer's permissions, and as a visitor's (public content only): the pool
-    # may be up to POOL_TTL old.
+    # was built by an earlier run of the job.
     visible = Post.objects.visible_to(viewer).filter(visibility.content_q(None, account="author"), pk__in=picked)
     by_id = {post.pk: post for post in with_details(visible)}
     items = mark_for_viewer([by_id[pk] for pk in picked if pk in by_id], viewer)

@@ -3,23 +3,32 @@
     growth = (uses in the last 24 h + 1) / (uses in the 7 days before / 7 + 1)
 
 among tags with at least TREND_MIN_USES = 3 uses in the last day; see `trending_hashtags`.
-Only public uses count, so a trend never tells anyone that a private account used a tag.
+
+Counting every tag use of the last eight days takes about 1–2 s at 30,000 posts a day on a busy
+2-core machine, so the periodic job ``explore.trending`` (vitrina.feed.tasks, every TRENDS_EVERY)
+ranks the TREND_KEPT fastest-growing tags and stores them with vitrina.core.built_state; a request
+only reads them and takes out the uses of the accounts it has a block with. Before the first build
+there are no trends (an empty list, not a recount).
+
+Only public uses count, so a trend never tells anyone that a private account used a tag. A block
+made after a build counts at once; an account that goes private or is suspended after a build
+leaves the counts at the next one.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
 from django.db.models import Count, Q
-from django.utils import timezone
 
+from vitrina.core.built_state import state_publish, state_read
 from vitrina.posts.models import Hashtag, PostHashtag
 from vitrina.social import visibility
 
 TREND_RECENT = timedelta(hours=24)
 TREND_BASELINE = timedelta(days=7)
 TREND_MIN_USES = 3
-TREND_TTL = 300  # seconds; a trend is a matter of hours
+TRENDS_EVERY = timedelta(minutes=5)  # a trend is a matter of hours
+TRENDS_STATE = "explore.trending"  # the job's name and its built state's
 TREND_MAX = 50
 TREND_KEPT = 200  # ranked once for everyone; a viewer's blocks correct only these
 
@@ -43,10 +52,9 @@ def growth(*, recent: int, before: int) -> float:
 def _trend_counts(*, now: datetime, authors=None, tags=None) -> dict[int, tuple[int, int]]:
     """{hashtag_id: (uses in the last TREND_RECENT, uses in the TREND_BASELINE before)}.
 
-    Counts uses on posts of active public accounts only, so a trend is the same for everyone and
-    never tells anyone that a private account used a tag. This reads every tag use of the last
-    eight days (about 1–2 s at 30,000 posts a day on a busy 2-core machine, through the
-    post_created index on posts_post), hence the cache and the single builder in `_trends`.
+    Counts uses on posts of active public accounts only. Unfiltered it reads every tag use of
+    the last eight days (the job's work, through the post_created index on posts_post); with
+    `authors` and `tags`, as a request corrects the kept tags for a viewer's blocks, only those.
     """
     recent_since = now - TREND_RECENT
     links = PostHashtag.objects.filter(
@@ -70,31 +78,26 @@ def _ranked(counts: dict[int, tuple[int, int]]) -> list[tuple[int, int, int]]:
     return kept
 
 
-def _trends(*, now: datetime) -> dict[int, tuple[str, int, int]]:
-    """The TREND_KEPT fastest-growing tags for everyone: {id: (name, recent, before)}, best first.
-
-    One request builds them per TREND_TTL; the others meanwhile get the previous period's, or
-    none at all right after a start (a moment without trends beats every request recounting).
-    """
-    bucket = int(now.timestamp() // TREND_TTL)
-    key = f"explore:trends:{bucket}"
-    trends = cache.get(key)
-    if trends is None:
-        if not cache.add(f"{key}:building", 1, TREND_TTL):
-            return cache.get(f"explore:trends:{bucket - 1}") or {}
-        try:
-            kept = _ranked(_trend_counts(now=now))[:TREND_KEPT]
-            names = dict(Hashtag.objects.filter(pk__in=[t[0] for t in kept]).values_list("id", "name"))
-        except BaseException:
-            cache.delete(f"{key}:building")  # so that the next request tries again
-            raise
-        trends = {tag_id: (names[tag_id], recent, before) for tag_id, recent, before in kept}
-        cache.set(key, trends, TREND_TTL * 2)
-    return trends
+def trends_build(*, now: datetime) -> list[tuple[int, str, int, int]]:
+    """The TREND_KEPT fastest-growing tags at `now`: (id, name, recent, before), best first."""
+    kept = _ranked(_trend_counts(now=now))[:TREND_KEPT]
+    names = dict(Hashtag.objects.filter(pk__in=[t[0] for t in kept]).values_list("id", "name"))
+    return [(tag_id, names[tag_id], recent, before) for tag_id, recent, before in kept]
 
 
-def trending_hashtags(*, viewer, now: datetime | None = None, limit: int = 10) -> list[TrendingHashtag]:
-    """Hashtags whose use grows fastest.
+def trends_publish(*, now: datetime) -> int:
+    """Rank the tags and make them the trends requests read; returns how many. Idempotent."""
+    trends = trends_build(now=now)
+    state_publish(name=TRENDS_STATE, value=trends, built_at=now)
+    return len(trends)
+
+
+def _load_trends(rows: list) -> dict[int, tuple[str, int, int]]:
+    return {tag_id: (name, recent, before) for tag_id, name, recent, before in rows}
+
+
+def trending_hashtags(*, viewer, limit: int = 10) -> list[TrendingHashtag]:
+    """Hashtags whose use grows fastest, as of the last build.
 
         growth = (recent + 1) / (before / 7 + 1)
 
@@ -102,19 +105,22 @@ def trending_hashtags(*, viewer, now: datetime | None = None, limit: int = 10) -
     (7 days) before that, so ``before / 7`` is the usual day. Only uses on public posts the viewer
     may see count (no private accounts, no blocks either way), and a tag needs TREND_MIN_USES (3)
     uses in the last day to count at all: two posts are a coincidence, not a trend. Ties go to more
-    uses, then the name. Counts are shared for TREND_TTL (300 s); `post_count` is ``recent``.
+    uses, then the name. `post_count` is ``recent``.
     """
-    now = now or timezone.now()
-    trends = _trends(now=now)
+    built = state_read(TRENDS_STATE, load=_load_trends)
+    if built is None:
+        return []
+    trends = built.value
     counts = {tag_id: (recent, before) for tag_id, (_name, recent, before) in trends.items()}
     if viewer is not None and viewer.is_authenticated and counts:
         # Of the public uses counted for everyone, those by accounts with a block either way are
         # the ones this viewer may not see (vitrina.social.visibility.block_partner_ids).
         others = visibility.block_partner_ids(viewer)
         if others:
-            # Uses by accounts with a block either way do not count for this viewer. Only the kept
+            # Counted over the build's windows, so that they subtract from its counts. Only the kept
             # tags are corrected: one that a blocked account kept below them stays out of the list.
-            for tag_id, (recent, before) in _trend_counts(now=now, authors=others, tags=counts).items():
+            windows = _trend_counts(now=built.built_at, authors=others, tags=counts)
+            for tag_id, (recent, before) in windows.items():
                 all_recent, all_before = counts[tag_id]
                 counts[tag_id] = (all_recent - recent, all_before - before)
     ranked = sorted(_ranked(counts), key=lambda t: (-growth(recent=t[1], before=t[2]), -t[1], trends[t[0]][0]))
