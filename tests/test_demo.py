@@ -1,7 +1,10 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from vitrina.accounts.models import User
+from vitrina.core.models import BuiltState
+from vitrina.feed.explore import ranking, trending
 from vitrina.social.models import Follow, FollowRequest
 
 pytestmark = pytest.mark.django_db
@@ -30,3 +33,12 @@ def test_demo_accounts_can_log_in(client):
     call_command("seed_demo", verbosity=0)
     response = client.post("/accounts/login/", {"username": "coffee.corner", "password": "vitrina-demo-2026"})
     assert response.status_code == 302
+
+
+def test_seed_demo_builds_explore_so_the_first_visit_shows_it(page_client, monkeypatch):
+    call_command("seed_demo", verbosity=0)
+    assert set(BuiltState.objects.values_list("name", flat=True)) == {ranking.POOL_STATE, trending.TRENDS_STATE}
+    cache.clear()  # a web process started after the command
+    monkeypatch.setattr(ranking, "_pool_cold", lambda: [])  # what it shows comes from the build
+    page = page_client().get("/explore/").content.decode()
+    assert page.count('data-testid="grid-item"') > 10

@@ -20,7 +20,6 @@ requests). NOSHRINK=1 skips shrinking a failure (minutes on this test) when expl
 
 import os
 import re
-import time
 from dataclasses import dataclass, field
 
 import pytest
@@ -37,7 +36,7 @@ from tests.posts_helpers import make_post
 from vitrina.accounts import services as account_services
 from vitrina.accounts.models import Block, User
 from vitrina.core.errors import Conflict, InvalidInput, NotFound
-from vitrina.feed import explore
+from vitrina.feed import tasks as feed_tasks
 from vitrina.feed import selectors as feed
 from vitrina.posts import services as post_services
 from vitrina.posts.models import Hashtag, Post
@@ -369,13 +368,6 @@ def check_graph(model, people):
         assert user.following_count == sum(1 for f, _t in model.follows if f == i)
 
 
-def forget_explore_pool():
-    """Explore shares its candidate pool for a minute; the check wants the one of the final state."""
-    bucket = int(time.time() // explore.POOL_TTL)
-    cache.delete_many([f"explore:pool:{b}{suffix}" for b in (bucket - 1, bucket, bucket + 1)
-                       for suffix in ("", ":building")])
-
-
 @pytest.mark.django_db
 @pytest.mark.timeout(1200)  # shrinking a failure alone may take five minutes
 @hypothesis_settings(max_examples=int(os.environ.get("FEED_PROPERTY_EXAMPLES", "10")), deadline=None,
@@ -399,7 +391,7 @@ def test_every_surface_shows_exactly_what_the_rule_allows(history, threshold, se
         for user in people:
             user.refresh_from_db()
         check_graph(model, people)
-        forget_explore_pool()
+        feed_tasks.build_explore_pool.call()  # the check wants the pool of the final state
         for viewer in [None, *sorted(model.active)]:
             check_every_surface(model, people, viewer)
     finally:

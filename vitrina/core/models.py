@@ -23,3 +23,18 @@ class ScheduledJobRun(models.Model):
 
     def __str__(self):
         return f"{self.name} at {self.last_run_at:%Y-%m-%d %H:%M:%S}"
+
+
+class BuiltState(models.Model):
+    """The last result of a periodic job that requests read (vitrina.core.built_state).
+
+    In the database for the same reason as ScheduledJobRun: the job runs in another
+    process than the requests, and the embedded default's cache is per process.
+    """
+
+    name = models.CharField(max_length=100, primary_key=True)
+    data = models.TextField()  # JSON
+    built_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} built at {self.built_at:%Y-%m-%d %H:%M:%S}"

@@ -3,7 +3,7 @@
 from ninja import Query, Router, Schema
 
 from vitrina.accounts.auth import OPTIONAL, viewer_of
-from vitrina.feed import explore
+from vitrina.feed.explore import ranking, trending
 from vitrina.posts.schemas import PostList
 
 router = Router(tags=["explore"])
@@ -11,7 +11,7 @@ router = Router(tags=["explore"])
 
 class ExploreParams(Schema):
     cursor: str | None = None
-    limit: int = explore.DEFAULT_LIMIT  # at most 100; more is read as 100
+    limit: int = ranking.DEFAULT_LIMIT  # at most 100; more is read as 100
 
 
 class TrendingParams(Schema):
@@ -21,7 +21,7 @@ class TrendingParams(Schema):
 class TrendingHashtagOut(Schema):
     name: str
     post_count: int  # posts with the tag in the last 24 hours that the caller may see
-    growth: float  # today's uses against the daily average of the week before (see feed.explore)
+    growth: float  # today's uses against the daily average of the week before (see feed.explore.trending)
 
 
 class TrendingList(Schema):
@@ -30,10 +30,10 @@ class TrendingList(Schema):
 
 @router.get("/explore", response=PostList, auth=OPTIONAL)
 def explore_list(request, params: Query[ExploreParams]):
-    page = explore.explore_page(viewer=viewer_of(request), cursor=params.cursor, limit=params.limit)
+    page = ranking.explore_page(viewer=viewer_of(request), cursor=params.cursor, limit=params.limit)
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
 @router.get("/explore/trending-hashtags", response=TrendingList, auth=OPTIONAL)
 def trending_hashtags(request, params: Query[TrendingParams]):
-    return {"items": explore.trending_hashtags(viewer=viewer_of(request), limit=params.limit)}
+    return {"items": trending.trending_hashtags(viewer=viewer_of(request), limit=params.limit)}

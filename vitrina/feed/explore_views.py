@@ -4,7 +4,8 @@ from django.shortcuts import redirect
 
 from vitrina.core.htmx import render_htmx
 from vitrina.core.pagination import InvalidCursor
-from vitrina.feed.explore import explore_page, trending_hashtags
+from vitrina.feed.explore.ranking import explore_page
+from vitrina.feed.explore.trending import trending_hashtags
 
 PAGE_SIZE = 24  # eight rows of three
 TRENDING_SHOWN = 10

@@ -1,7 +1,9 @@
 """Demo data for `make run`: a dozen accounts that follow each other.
 
 Idempotent: accounts that already exist are left as they are, so running
-`make run` again keeps whatever people did in the demo.
+`make run` again keeps whatever people did in the demo. Explore's pool and
+trends are built at the end, so the first page shows them without waiting
+for the scheduler.
 """
 
 import io
@@ -15,6 +17,7 @@ from PIL import Image
 
 from vitrina.accounts import services as account_services
 from vitrina.accounts.models import User
+from vitrina.feed.explore import ranking, trending
 from vitrina.posts import services as post_services
 from vitrina.posts.models import Post
 from vitrina.social import services as social_services
@@ -145,6 +148,9 @@ class Command(BaseCommand):
             social_services.follow_create(follower=users["sam.rivera"], target=users["ivan.codes"])
         if created and not Post.objects.filter(author__in=users.values()).exists():
             self._seed_posts(users)
+        now = timezone.now()
+        ranking.pool_publish(now=now)
+        trending.trends_publish(now=now)
         if options["verbosity"]:
             self.stdout.write(f"Demo data: {len(created)} account(s) created, {len(users)} in all.")
             self.stdout.write("Log in as any of these with the password " + DEMO_PASSWORD + ":")

@@ -1,4 +1,4 @@
-"""Explore: a ranked grid of posts from accounts the viewer does not follow, and trending hashtags.
+"""Explore's grid: posts from accounts the viewer does not follow, ranked for the viewer.
 
 Ranking
 =======
@@ -29,16 +29,22 @@ Every candidate post gets ``score = base × personal``::
 
 A page takes posts in score order (ties: newer first), at most MAX_PER_AUTHOR from one author.
 
-Candidates, bounded for speed
-=============================
-Scoring a million posts per request is out of the question, so a shared pool is built at most once
-per POOL_TTL seconds (and cached): the RECENT_POSTS newest posts plus the posts behind the latest
-RECENT_LIKES likes, RECENT_COMMENTS comments and RECENT_SAVES saves (what people engage with right
-now), kept if younger than WINDOW and by an active public account, then cut to the POOL_SIZE best by
-``base``. Private accounts never enter the pool, so it is the same for every viewer; each request
-then drops followed, own and blocked (either way) authors, adds the personal factor and re-ranks in
-Python. The posts of a page are read again through ``Post.objects.visible_to``, so a block or a
-switch to private made after the pool was built still hides them at once.
+Candidates: a shared pool, built off the request path
+=====================================================
+Scoring a million posts per request is out of the question, so the periodic job ``explore.pool``
+(vitrina.feed.tasks, every POOL_EVERY) builds one pool for everyone: the RECENT_POSTS newest posts
+plus the posts behind the latest RECENT_LIKES likes, RECENT_COMMENTS comments and RECENT_SAVES
+saves (what people engage with right now), kept if younger than WINDOW and by an active public
+account, then cut to the POOL_SIZE best by ``base``. It is stored with vitrina.core.built_state,
+which every web process reads; a request never builds it. Private accounts never enter the pool,
+so it is the same for every viewer; each request then drops followed, own and blocked (either
+way) authors, adds the personal factor and re-ranks in Python at its own time. The posts of a page
+are read again through ``Post.objects.visible_to``, so a block, a switch to private or a
+suspension made after the pool was built hides them at once.
+
+Before the first build (a fresh instance, or one whose scheduler has not run yet) a request takes
+the FALLBACK_POSTS newest posts of active public accounts with their like and comment counters,
+in one query down the primary key: ranked by the same formula, without saves and tag boosts.
 
 Seen posts
 ==========
@@ -47,27 +53,22 @@ which the session ends), so pages never repeat a post, whichever process or cach
 members, the last SEEN_MAX ids shown are also kept in the cache for SEEN_TTL: a new session puts
 them behind every unseen post (shown again only when nothing unseen is left, so a small instance
 does not run dry on the third reload).
-
-Trending hashtags
-=================
-``growth = (uses in the last 24 h + 1) / (uses in the 7 days before / 7 + 1)``, among tags with
-at least TREND_MIN_USES = 3 uses in the last day; see `trending_hashtags`.
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import accumulate
 from typing import NamedTuple
 
 from django.core import signing
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vitrina.core.built_state import state_publish, state_read
 from vitrina.core.pagination import MAX_LIMIT, InvalidCursor, Page
-from vitrina.posts.models import Comment, Hashtag, Like, Post, PostHashtag, Save
+from vitrina.posts.models import Comment, Like, Post, PostHashtag, Save
 from vitrina.posts.selectors import mark_for_viewer, with_details
 from vitrina.social import visibility
 from vitrina.social.selectors import following_ids
@@ -89,7 +90,9 @@ RECENT_LIKES = 3000
 RECENT_COMMENTS = 1000
 RECENT_SAVES = 1000
 POOL_SIZE = 1000
-POOL_TTL = 60  # seconds; engagement a minute old is fresh enough for discovery
+POOL_EVERY = timedelta(seconds=60)  # engagement a minute old is fresh enough for discovery
+POOL_STATE = "explore.pool"  # the job's name and its built state's
+FALLBACK_POSTS = 300  # a cold start's candidates: a dozen pages, one cheap query
 SEED_POSTS = 50
 CO_LIKERS = 50
 MAX_PER_AUTHOR = 2
@@ -127,13 +130,14 @@ def personal_boost(*, shared_tags: int, co_likers: int) -> float:
 
 
 # --- The shared pool ---------------------------------------------------------------------------
-# Indexes it relies on (all exist): the primary keys of posts_post, posts_like, posts_comment and
-# posts_save, read newest first with LIMIT; accounts_user's primary key for the author join;
-# posts_save.post_id and posts_posthashtag.post_id (foreign-key indexes) for save counts and tags.
-# Nothing filters posts_post by created_at or like_count, so no new index on it is needed here.
+# The build reads the primary keys of posts_post, posts_like, posts_comment and posts_save newest
+# first with LIMIT, then the chosen posts by primary key (the WINDOW test applies to those rows
+# only), their saves and tags through the post_id foreign-key indexes of posts_save and
+# posts_posthashtag. It runs in the job, never in a request.
 
 
-def _pool_build(*, now: datetime) -> list[Candidate]:
+def pool_build(*, now: datetime) -> list[Candidate]:
+    """The shared pool at `now`, best ``base`` first (the job's work; see the module docstring)."""
     ids = set(Post.objects.order_by("-id").values_list("id", flat=True)[:RECENT_POSTS])
     for model, count in ((Like, RECENT_LIKES), (Comment, RECENT_COMMENTS), (Save, RECENT_SAVES)):
         ids.update(model.objects.order_by("-id").values_list("post_id", flat=True)[:count])
@@ -157,30 +161,42 @@ def _pool_build(*, now: datetime) -> list[Candidate]:
     links = PostHashtag.objects.filter(post_id__in=[s[1] for s in scored]).values_list("post_id", "hashtag_id")
     for post_id, hashtag_id in links:
         tags[post_id].append(hashtag_id)
-    return [Candidate(pk, author_id, created, eng, tuple(tags[pk])) for eng, pk, author_id, created in scored]
+    return [Candidate(pk, author_id, created, eng, tuple(sorted(tags[pk]))) for eng, pk, author_id, created in scored]
 
 
-def _pool(*, now: datetime) -> list[Candidate]:
-    """The pool of this POOL_TTL period; while one request builds it, others use the previous one."""
-    bucket = int(now.timestamp() // POOL_TTL)
-    key = f"explore:pool:{bucket}"
-    pool = cache.get(key)
-    if pool is None:
-        if not cache.add(f"{key}:building", 1, POOL_TTL):
-            pool = cache.get(f"explore:pool:{bucket - 1}")
-        if pool is None:
-            pool = _pool_build(now=now)
-            cache.set(key, pool, POOL_TTL * 2)
-    return pool
+def pool_publish(*, now: datetime) -> int:
+    """Build the pool and make it the one requests read; returns its size. Idempotent."""
+    pool = pool_build(now=now)
+    state_publish(name=POOL_STATE, value=pool, built_at=now)
+    return len(pool)
+
+
+def _load_pool(rows: list) -> list[Candidate]:
+    return [Candidate(pk, author_id, created, eng, tuple(tags)) for pk, author_id, created, eng, tags in rows]
+
+
+def _pool_cold() -> list[Candidate]:
+    """Candidates before the first build: the newest public posts with their counters."""
+    rows = (
+        Post.objects.filter(visibility.content_q(None, account="author")).order_by("-id")
+        .values_list("id", "author_id", "created_at", "like_count", "comment_count")[:FALLBACK_POSTS]
+    )
+    return [
+        Candidate(pk, author_id, created.timestamp(), engagement(likes=likes, comments=comments, saves=0), ())
+        for pk, author_id, created, likes, comments in rows
+    ]
+
+
+def _pool() -> list[Candidate]:
+    built = state_read(POOL_STATE, load=_load_pool)
+    return built.value if built is not None else _pool_cold()
 
 
 # --- The viewer's part -------------------------------------------------------------------------
-# Indexes: social_follow's follow_unique (follower, target); accounts_block's block_unique
-# (blocker, blocked) and its blocked_id foreign-key index; posts_save's save_user_recent (user, -id)
-# for the seeds; posts_like's post_id foreign-key index for the co-likers; posts_like's user_id
-# foreign-key index for the viewer's likes and the co-likers' likes. The last two read table rows
-# scattered over posts_like: an index on posts_like (user, post) would make them index-only
-# (asked for; the co-likers' likes are the slowest query of a warm request without it).
+# Indexes: accounts_block's block_unique (blocker, blocked) and its blocked_id foreign-key index
+# for the blocks; posts_like's user_id foreign-key index and posts_save's save_user_recent
+# (user, -id) for the seeds; posts_like's like_unique (post, user) for the co-likers and its
+# like_user_post (user, post) for their likes, both read index-only.
 
 
 def _hidden_authors(viewer) -> set[int]:
@@ -278,7 +294,7 @@ def explore_page(*, viewer, cursor: str | None = None, limit: int | None = DEFAU
     excluded = set(shown)
     moment = now.timestamp()
     oldest = moment - WINDOW.total_seconds()
-    pool = [c for c in _pool(now=now) if c.created >= oldest and c.post_id not in excluded]
+    pool = [c for c in _pool() if c.created >= oldest and c.post_id not in excluded]
     boosts: dict[int, float] = {}
     history: list[int] = []
     if viewer is not None:
@@ -292,7 +308,7 @@ def explore_page(*, viewer, cursor: str | None = None, limit: int | None = DEFAU
     picked = [c.post_id for c in _pick(ranked, limit=limit, seen_before=set(history))]
 
     # Read again with the viewer's permissions, and as a visitor's (public content only): the pool
-    # may be up to POOL_TTL old.
+    # was built by an earlier run of the job.
     visible = Post.objects.visible_to(viewer).filter(visibility.content_q(None, account="author"), pk__in=picked)
     by_id = {post.pk: post for post in with_details(visible)}
     items = mark_for_viewer([by_id[pk] for pk in picked if pk in by_id], viewer)
@@ -303,114 +319,3 @@ def explore_page(*, viewer, cursor: str | None = None, limit: int | None = DEFAU
     session = shown + picked
     more = len(ranked) > len(picked) and len(session) < SESSION_MAX
     return Page(items=items, next_cursor=_encode_cursor(session) if more and picked else None)
-
-
-# --- Trending hashtags -------------------------------------------------------------------------
-
-TREND_RECENT = timedelta(hours=24)
-TREND_BASELINE = timedelta(days=7)
-TREND_MIN_USES = 3
-TREND_TTL = 300  # seconds; a trend is a matter of hours
-TREND_MAX = 50
-TREND_KEPT = 200  # ranked once for everyone; a viewer's blocks correct only these
-
-
-@dataclass(frozen=True)
-class TrendingHashtag:
-    name: str
-    post_count: int  # posts with the tag in the last TREND_RECENT that the viewer may see
-    growth: float
-
-
-def growth(*, recent: int, before: int) -> float:
-    """(uses in the last 24 h + 1) / (uses per day in the 7 days before + 1).
-
-    The +1 on both sides keeps a tag never seen before from dividing by zero and damps the
-    noise of tiny numbers: 5 uses today after none all week is 6.0, a steady 5 a day is 1.0.
-    """
-    return (recent + 1) / (before / (TREND_BASELINE / timedelta(days=1)) + 1)
-
-
-def _trend_counts(*, now: datetime, authors=None, tags=None) -> dict[int, tuple[int, int]]:
-    """{hashtag_id: (uses in the last TREND_RECENT, uses in the TREND_BASELINE before)}.
-
-    Counts uses on posts of active public accounts only, so a trend is the same for everyone and
-    never tells anyone that a private account used a tag. This reads every tag use of the last
-    eight days (about 1–2 s at 30,000 posts a day on a busy 2-core machine), hence the cache and
-    the single builder in `_trends`; an index on posts_post.created_at (asked for) helps smaller
-    instances.
-    """
-    recent_since = now - TREND_RECENT
-    links = PostHashtag.objects.filter(
-        visibility.content_q(None, account="post__author"), post__created_at__gte=recent_since - TREND_BASELINE,
-    )
-    if authors is not None:
-        links = links.filter(post__author_id__in=authors, hashtag_id__in=tags)
-    rows = links.values("hashtag_id").annotate(
-        recent=Count("id", filter=Q(post__created_at__gte=recent_since)),
-        before=Count("id", filter=Q(post__created_at__lt=recent_since)),
-    )
-    if authors is None:
-        rows = rows.filter(recent__gte=TREND_MIN_USES)
-    return {row["hashtag_id"]: (row["recent"], row["before"]) for row in rows}
-
-
-def _ranked(counts: dict[int, tuple[int, int]]) -> list[tuple[int, int, int]]:
-    """(hashtag_id, recent, before) of the tags used at least TREND_MIN_USES times, best first."""
-    kept = [(tag_id, recent, before) for tag_id, (recent, before) in counts.items() if recent >= TREND_MIN_USES]
-    kept.sort(key=lambda t: (-growth(recent=t[1], before=t[2]), -t[1], t[0]))
-    return kept
-
-
-def _trends(*, now: datetime) -> dict[int, tuple[str, int, int]]:
-    """The TREND_KEPT fastest-growing tags for everyone: {id: (name, recent, before)}, best first.
-
-    One request builds them per TREND_TTL; the others meanwhile get the previous period's, or
-    none at all right after a start (a moment without trends beats every request recounting).
-    """
-    bucket = int(now.timestamp() // TREND_TTL)
-    key = f"explore:trends:{bucket}"
-    trends = cache.get(key)
-    if trends is None:
-        if not cache.add(f"{key}:building", 1, TREND_TTL):
-            return cache.get(f"explore:trends:{bucket - 1}") or {}
-        try:
-            kept = _ranked(_trend_counts(now=now))[:TREND_KEPT]
-            names = dict(Hashtag.objects.filter(pk__in=[t[0] for t in kept]).values_list("id", "name"))
-        except BaseException:
-            cache.delete(f"{key}:building")  # so that the next request tries again
-            raise
-        trends = {tag_id: (names[tag_id], recent, before) for tag_id, recent, before in kept}
-        cache.set(key, trends, TREND_TTL * 2)
-    return trends
-
-
-def trending_hashtags(*, viewer, now: datetime | None = None, limit: int = 10) -> list[TrendingHashtag]:
-    """Hashtags whose use grows fastest.
-
-        growth = (recent + 1) / (before / 7 + 1)
-
-    ``recent``: uses in the last TREND_RECENT (24 h); ``before``: uses in the TREND_BASELINE
-    (7 days) before that, so ``before / 7`` is the usual day. Only uses on public posts the viewer
-    may see count (no private accounts, no blocks either way), and a tag needs TREND_MIN_USES (3)
-    uses in the last day to count at all: two posts are a coincidence, not a trend. Ties go to more
-    uses, then the name. Counts are shared for TREND_TTL (300 s); `post_count` is ``recent``.
-    """
-    now = now or timezone.now()
-    trends = _trends(now=now)
-    counts = {tag_id: (recent, before) for tag_id, (_name, recent, before) in trends.items()}
-    if viewer is not None and viewer.is_authenticated and counts:
-        # Of the public uses counted for everyone, those by accounts with a block either way are
-        # the ones this viewer may not see (vitrina.social.visibility.block_partner_ids).
-        others = visibility.block_partner_ids(viewer)
-        if others:
-            # Uses by accounts with a block either way do not count for this viewer. Only the kept
-            # tags are corrected: one that a blocked account kept below them stays out of the list.
-            for tag_id, (recent, before) in _trend_counts(now=now, authors=others, tags=counts).items():
-                all_recent, all_before = counts[tag_id]
-                counts[tag_id] = (all_recent - recent, all_before - before)
-    ranked = sorted(_ranked(counts), key=lambda t: (-growth(recent=t[1], before=t[2]), -t[1], trends[t[0]][0]))
-    return [
-        TrendingHashtag(name=trends[tag_id][0], post_count=recent, growth=round(growth(recent=recent, before=before), 2))
-        for tag_id, recent, before in ranked[: max(1, min(limit, TREND_MAX))]
-    ]
