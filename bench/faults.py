@@ -37,7 +37,6 @@ import argparse
 import http.client
 import json
 import os
-import platform
 import random
 import shutil
 import signal
@@ -54,6 +53,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness.common import machine  # noqa: E402
+from harness.fingerprint import fingerprint  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv" / "bin"
@@ -448,8 +451,10 @@ def main() -> int:
     base.chmod(0o755)
     pg, redis = Postgres(base), Redis(base)
     app = Vitrina(base, pg, redis, extra_env)
-    results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                           "postgres": pg.bin.parent.name}, "settings": vars(args)}
+    results = {"measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+               "measurement": "over HTTP: granian x 2 workers, 1 RQ worker, PostgreSQL and Redis of its own",
+               "machine": {**machine(), "postgres": pg.bin.parent.name}, "code": fingerprint(),
+               "settings": vars(args)}
     try:
         log(f"PostgreSQL {pg.bin.parent.name} on :{pg.port}, Redis on :{redis.port}, Vitrina on :{app.port} "
             f"(temp dir {base})")
