@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WEB_WORKERS ?= 1
 
-.PHONY: run test setup serve worker scheduler backup restore messages install install-test clean bench-media bench-feed
+.PHONY: run test setup serve worker scheduler backup restore messages install install-test clean bench-media bench-feed bench-scaling
 
 $(VENV)/.run-installed: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -64,9 +64,18 @@ test: install-test
 bench-media: install
 	$(PY) bench/media.py
 
+# The hot profile is driven by wrk (Debian's package), the realistic one by bench/harness/loadgen.py.
 bench-feed: install
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || \
+		echo "wrk is not installed (apt-get install wrk): the hot profile will be skipped" >&2
 	$(PY) bench/feed.py --backend sqlite
 	$(PY) bench/feed.py --backend postgres
+
+# How cost grows: the realistic profile on a 10,000-account network too, then the plan in docs/scaling.md.
+bench-scaling: install
+	$(PY) bench/feed.py --backend postgres --accounts 10000 --edges 500000 --posts 100000 --likes 200000 \
+		--saves 10000 --only mixed
+	$(PY) bench/scaling.py
 
 # Refresh the .po catalogs after changing strings (needs GNU gettext, for developers only).
 messages: install
