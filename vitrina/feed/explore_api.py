@@ -1,5 +1,6 @@
 """Explore in the API: the ranked grid and trending hashtags, for members and anonymous readers."""
 
+from django.http import HttpResponse
 from ninja import Query, Router, Schema
 
 from vitrina.accounts.auth import OPTIONAL, viewer_of
@@ -30,8 +31,9 @@ class TrendingList(Schema):
 
 @router.get("/explore", response=PostList, auth=OPTIONAL)
 def explore_list(request, params: Query[ExploreParams]):
-    page = ranking.explore_page(viewer=viewer_of(request), cursor=params.cursor, limit=params.limit)
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    # Cards come as JSON text from their cache, as for the home feed (vitrina.feed.api).
+    return HttpResponse(ranking.explore_json(viewer=viewer_of(request), cursor=params.cursor, limit=params.limit),
+                        content_type="application/json")
 
 
 @router.get("/explore/trending-hashtags", response=TrendingList, auth=OPTIONAL)

@@ -68,6 +68,7 @@ from django.utils.translation import gettext as _
 
 from vitrina.core.built_state import state_publish, state_read
 from vitrina.core.pagination import MAX_LIMIT, InvalidCursor, Page
+from vitrina.posts.cards import fresh_rows, page_json
 from vitrina.posts.models import Comment, Like, Post, PostHashtag, Save
 from vitrina.posts.selectors import mark_for_viewer, with_details
 from vitrina.social import visibility
@@ -284,11 +285,9 @@ def _personalise(viewer, pool: list[Candidate]) -> tuple[list[Candidate], dict[i
     return pool, boosts
 
 
-def explore_page(*, viewer, cursor: str | None = None, limit: int | None = DEFAULT_LIMIT,
-                 now: datetime | None = None) -> Page:
-    """One page of Explore for the viewer (None or anonymous: public posts, unpersonalised)."""
+def _explore_ids(*, viewer, cursor: str | None, limit: int | None, now: datetime | None) -> tuple[list[int], str | None]:
+    """The ids of one page for the viewer (checked by the rule now), best first, and the next cursor."""
     now = now or timezone.now()
-    viewer = viewer if viewer is not None and viewer.is_authenticated else None
     shown = _decode_cursor(cursor)
     limit = max(1, min(int(limit or DEFAULT_LIMIT), MAX_LIMIT, SESSION_MAX - len(shown)))
     excluded = set(shown)
@@ -307,15 +306,37 @@ def explore_page(*, viewer, cursor: str | None = None, limit: int | None = DEFAU
     ranked = sorted(pool, key=lambda c: (score(c), c.post_id), reverse=True)
     picked = [c.post_id for c in _pick(ranked, limit=limit, seen_before=set(history))]
 
-    # Read again with the viewer's permissions, and as a visitor's (public content only): the pool
-    # was built by an earlier run of the job.
-    visible = Post.objects.visible_to(viewer).filter(visibility.content_q(None, account="author"), pk__in=picked)
-    by_id = {post.pk: post for post in with_details(visible)}
-    items = mark_for_viewer([by_id[pk] for pk in picked if pk in by_id], viewer)
-
-    if viewer is not None and items:
-        history = [pk for pk in history if pk not in by_id] + [post.pk for post in items]
+    # Checked again with the viewer's permissions, and as a visitor's (public content only): the
+    # pool was built by an earlier run of the job.
+    visible = set(Post.objects.visible_to(viewer).filter(visibility.content_q(None, account="author"), pk__in=picked)
+                  .values_list("pk", flat=True))
+    ids = [pk for pk in picked if pk in visible]
+    if viewer is not None and ids:
+        history = [pk for pk in history if pk not in visible] + ids
         cache.set(_history_key(viewer), history[-SEEN_MAX:], SEEN_TTL)
     session = shown + picked
     more = len(ranked) > len(picked) and len(session) < SESSION_MAX
-    return Page(items=items, next_cursor=_encode_cursor(session) if more and picked else None)
+    return ids, _encode_cursor(session) if more and picked else None
+
+
+def _reader(viewer):
+    return viewer if viewer is not None and viewer.is_authenticated else None
+
+
+def explore_page(*, viewer, cursor: str | None = None, limit: int | None = DEFAULT_LIMIT,
+                 now: datetime | None = None) -> Page:
+    """One page of Explore for the viewer (None or anonymous: public posts, unpersonalised), as posts."""
+    viewer = _reader(viewer)
+    ids, next_cursor = _explore_ids(viewer=viewer, cursor=cursor, limit=limit, now=now)
+    by_id = {post.pk: post for post in with_details(Post.objects.filter(pk__in=ids))}
+    return Page(items=mark_for_viewer([by_id[pk] for pk in ids if pk in by_id], viewer), next_cursor=next_cursor)
+
+
+def explore_json(*, viewer, cursor: str | None = None, limit: int | None = DEFAULT_LIMIT,
+                 now: datetime | None = None) -> str:
+    """The same page as the API shows it (a PostList as JSON text), from the post card cache."""
+    viewer = _reader(viewer)
+    ids, next_cursor = _explore_ids(viewer=viewer, cursor=cursor, limit=limit, now=now)
+    # The ids were just filtered by Post.objects.visible_to; fresh_rows checks the authors' activity again.
+    rows = fresh_rows(visibility.posts_checked(ids))
+    return page_json(viewer=viewer, rows=[rows[pk] for pk in ids if pk in rows], next_cursor=next_cursor)
