@@ -262,8 +262,8 @@ def sync_pulled_posts() -> int | None:
 SOURCES = ("vitrina/feed/selectors.py", "vitrina/feed/explore.py", "vitrina/feed/api.py", "vitrina/timeline/store.py",
            "vitrina/timeline/tasks.py", "vitrina/timeline/models.py", "vitrina/posts/selectors.py",
            "vitrina/posts/schemas.py", "vitrina/search/selectors.py", "vitrina/media/signing.py",
-           "vitrina/posts/cards.py", "vitrina/timeline/pulled.py", "vitrina/accounts/selectors.py",
-           "vitrina/media/images.py")
+           "vitrina/posts/cards.py", "vitrina/posts/native_json.py", "vitrina/timeline/pulled.py",
+           "vitrina/accounts/selectors.py", "vitrina/media/images.py")
 
 
 def source_versions() -> dict:
