@@ -161,10 +161,11 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    # Room for the post cards of a busy instance's feeds (a card is 1-2 KB); Django's
-    # default of 300 entries would drop them faster than they are read again.
+    # Room for the post cards of a busy instance's feeds, 20,000 posts: two entries of 1-2 KB
+    # each (vitrina.posts.cards: the card and its native JSON); Django's default of 300
+    # entries would drop them faster than they are read again.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                          "OPTIONS": {"MAX_ENTRIES": 20_000}}}
+                          "OPTIONS": {"MAX_ENTRIES": 40_000}}}
 
 # --- Background tasks and timelines -----------------------------------------
 # "immediate" runs tasks in the web process (no server needed); "rq" queues them in

@@ -2,12 +2,15 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from vitrina.media.signing import signed_url
 from vitrina.social import visibility
 
 CAPTION_MAX = 2200
 COMMENT_MAX = 2200
 LOCATION_MAX = 120
 ALT_TEXT_MAX = 300
+# Formats of each stored size of a photo (vitrina.media.pipeline), in the order clients should prefer.
+FORMATS = ("webp", "jpg")
 
 
 class PostQuerySet(models.QuerySet):
@@ -41,6 +44,13 @@ class Post(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("posts:detail", args=[self.pk])
 
+    # The two below read links prefetched by vitrina.posts.selectors.with_details.
+    def hashtag_names(self) -> list[str]:
+        return [link.hashtag.name for link in self.hashtag_links.all()]
+
+    def mentioned_usernames(self) -> list[str]:
+        return [link.user.username for link in self.mention_links.all()]
+
 
 class PostMedia(models.Model):
     """One photo of a carousel. The original upload is not kept: only re-encoded variants."""
@@ -59,7 +69,12 @@ class PostMedia(models.Model):
         constraints = [models.UniqueConstraint(fields=["post", "position"], name="post_media_position")]
 
     def storage_names(self) -> list[str]:
-        return sorted({name for variant in self.files.values() for key, name in variant.items() if key in ("webp", "jpg")})
+        return sorted({name for variant in self.files.values() for key, name in variant.items() if key in FORMATS})
+
+    def signed_urls(self) -> dict[str, dict[str, str]]:
+        """{"1080": {"webp": url, "jpg": url}, "640": ..., "320": ...}; the URLs expire (see media.signing)."""
+        return {width: {fmt: signed_url(entry[fmt]) for fmt in FORMATS if fmt in entry}
+                for width, entry in self.files.items()}
 
 
 class Hashtag(models.Model):

@@ -4,7 +4,6 @@ from ninja import Schema
 
 from vitrina.accounts.schemas import AccountSummary
 from vitrina.media.images import url_of
-from vitrina.media.signing import signed_url
 
 
 class AuthorOut(Schema):
@@ -27,11 +26,7 @@ class MediaOut(Schema):
 
     @staticmethod
     def resolve_urls(obj):
-        # {"1080": {"webp": url, "jpg": url}, "640": ..., "320": ...}; URLs expire (see media.signing).
-        return {
-            width: {fmt: signed_url(entry[fmt]) for fmt in ("webp", "jpg") if fmt in entry}
-            for width, entry in obj.files.items()
-        }
+        return obj.signed_urls()
 
 
 class PostOut(Schema):
@@ -53,11 +48,11 @@ class PostOut(Schema):
 
     @staticmethod
     def resolve_hashtags(obj):
-        return [link.hashtag.name for link in obj.hashtag_links.all()]
+        return obj.hashtag_names()
 
     @staticmethod
     def resolve_mentions(obj):
-        return [link.user.username for link in obj.mention_links.all()]
+        return obj.mentioned_usernames()
 
     @staticmethod
     def resolve_media(obj):
