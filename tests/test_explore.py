@@ -229,6 +229,25 @@ def test_api_items_are_full_posts_and_limit_is_capped(people, api):
     assert item["author"]["username"] == author.username and item["media"]
 
 
+def test_api_items_are_the_post_as_get_post_shows_it_to_this_reader(people, api):
+    # Explore's API renders from the post card cache; each item must still be exactly the post
+    # as GET /posts/{id} shows it to the same reader, counters and marks included.
+    viewer, author, other = people("viewer", "author", "other")
+    liked, plain = post(author, "one #world @other"), post(other, "two")
+    like([viewer], liked)
+    run_jobs()
+    client = api(viewer)
+    for _round in range(2):  # the second read comes from the cards the first one cached
+        cache.delete(ranking._history_key(viewer))
+        items = client.get("/explore").json()["items"]
+        assert {item["id"] for item in items} == {plain.pk}  # a liked post is not offered again
+        assert items == [client.get(f"/posts/{item['id']}").json() for item in items]
+    post_services.like_create(user=other, post=plain)
+    cache.delete(ranking._history_key(viewer))
+    item = client.get("/explore").json()["items"][0]
+    assert item["like_count"] == 1 and item == client.get(f"/posts/{plain.pk}").json()
+
+
 def test_api_query_count_does_not_grow_with_the_page(people, api):
     viewer, *authors = people("viewer", *["author"] * 8)
     mentioned = authors[0].username
