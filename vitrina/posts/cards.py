@@ -157,3 +157,13 @@ def page_json(*, viewer, rows: list[dict], next_cursor: str | None) -> str:
     stable_parts = renderings(rows, api=native_json.CACHE_NAME, render=native_json.stable_part)
     return native_json.post_list(stable_parts=stable_parts, rows=rows, liked=liked, saved=saved,
                                  next_cursor=next_cursor)
+
+
+def post_json(*, viewer, row: dict) -> str | None:
+    """One post as the native API's PostOut JSON text (`row` from fresh_rows, for this viewer);
+    None when it was deleted since the row was read."""
+    liked, saved = marks(viewer, [row["pk"]])
+    stable = renderings([row], api=native_json.CACHE_NAME, render=native_json.stable_part).get(row["pk"])
+    if stable is None:
+        return None
+    return native_json.post_object(stable, row, liked=row["pk"] in liked, saved=row["pk"] in saved)

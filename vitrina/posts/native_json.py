@@ -60,14 +60,16 @@ def fresh_part(row: dict, *, liked: bool, saved: bool) -> str:
     })[1:]
 
 
+def post_object(stable_part_text: str, row: dict, *, liked: bool, saved: bool) -> str:
+    """One PostOut as JSON text: its kept stable part and its fresh part."""
+    return f"{stable_part_text},{fresh_part(row, liked=liked, saved=saved)}"
+
+
 def post_list(*, stable_parts: dict[int, str], rows: list[dict], liked: set[int], saved: set[int],
               next_cursor: str | None) -> str:
     """A PostList: the posts of `rows` in their order, each its stable part (by id) and its fresh
     part, and the cursor of the next page. A row without a stable part (its post deleted since
     the row was read) is left out."""
-    posts = []
-    for row in rows:
-        pk = row["pk"]
-        if pk in stable_parts:
-            posts.append(f"{stable_parts[pk]},{fresh_part(row, liked=pk in liked, saved=pk in saved)}")
+    posts = [post_object(stable_parts[row["pk"]], row, liked=row["pk"] in liked, saved=row["pk"] in saved)
+             for row in rows if row["pk"] in stable_parts]
     return f'{{"items":[{",".join(posts)}],"next_cursor":{to_json(next_cursor)}}}'

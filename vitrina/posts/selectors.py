@@ -13,7 +13,7 @@ from vitrina.social import visibility
 REPLIES_SHOWN = 20
 
 
-def _not_found():
+def not_available() -> NotFound:
     return NotFound(_("This post is not available."))
 
 
@@ -42,7 +42,7 @@ def mark_for_viewer(posts: list[Post], viewer) -> list[Post]:
 def post_get(*, viewer, post_id: int) -> Post:
     post = with_details(Post.objects.visible_to(viewer).filter(pk=post_id)).first()
     if post is None:
-        raise _not_found()
+        raise not_available()
     return mark_for_viewer([post], viewer)[0]
 
 
@@ -50,7 +50,7 @@ def post_for_owner(*, owner: User, post_id: int) -> Post:
     """A post of the owner's own (to edit or delete); anybody else's is 404."""
     post = Post.objects.filter(pk=post_id, author=owner).first()
     if post is None:
-        raise _not_found()
+        raise not_available()
     return post
 
 
