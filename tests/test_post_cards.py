@@ -111,3 +111,20 @@ def test_native_cards_keep_the_api_field_order(api, post):
     assert set(item) == set(PostOut.model_fields)
     assert list(item["media"][0]) == list(MediaOut.model_fields)
     assert page.startswith('{"items":[{"id":') and page.endswith('"next_cursor":null}')
+
+
+def test_a_card_rendered_natively_equals_the_post_schema(make_user, post):
+    # Cards are built from plain rows (cards_built), the schema from model objects (with_details):
+    # every field of a rich post must come out the same, media in carousel order.
+    from vitrina.posts.models import Post
+    from vitrina.posts.selectors import mark_for_viewer, with_details
+
+    Post.objects.filter(pk=post.pk).update(location="Lisbon", comments_enabled=False)
+    first, second = post.media.order_by("position")
+    PostMedia.objects.filter(pk=second.pk).update(alt_text="a boat")
+    row = rows_of(post)[0]
+    native = json.loads(cards.post_json(viewer=None, row=row))
+    model = mark_for_viewer([with_details(Post.objects.filter(pk=post.pk)).get()], None)[0]
+    assert native == json.loads(native_json.to_json(PostOut.from_orm(model).model_dump()))
+    assert [m["id"] for m in native["media"]] == [first.pk, second.pk] and native["media"][1]["alt_text"] == "a boat"
+    assert (native["location"], native["comments_enabled"], native["mentions"]) == ("Lisbon", False, ["bob"])

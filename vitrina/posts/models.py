@@ -52,6 +52,12 @@ class Post(models.Model):
         return [link.user.username for link in self.mention_links.all()]
 
 
+def variant_urls(files: dict) -> dict[str, dict[str, str]]:
+    """{"1080": {"webp": url, "jpg": url}, "640": ..., "320": ...} of a PostMedia's `files`; the URLs
+    expire (see media.signing)."""
+    return {width: {fmt: signed_url(entry[fmt]) for fmt in FORMATS if fmt in entry} for width, entry in files.items()}
+
+
 class PostMedia(models.Model):
     """One photo of a carousel. The original upload is not kept: only re-encoded variants."""
 
@@ -72,9 +78,7 @@ class PostMedia(models.Model):
         return sorted({name for variant in self.files.values() for key, name in variant.items() if key in FORMATS})
 
     def signed_urls(self) -> dict[str, dict[str, str]]:
-        """{"1080": {"webp": url, "jpg": url}, "640": ..., "320": ...}; the URLs expire (see media.signing)."""
-        return {width: {fmt: signed_url(entry[fmt]) for fmt in FORMATS if fmt in entry}
-                for width, entry in self.files.items()}
+        return variant_urls(self.files)
 
 
 class Hashtag(models.Model):
