@@ -104,6 +104,18 @@ def test_direction_controls_in_a_display_name_are_refused(api, make_user, contro
     assert user.display_name == "Mira"
 
 
+def test_direction_override_in_the_edit_page_is_refused(client, make_user):
+    user = make_user("mira", display_name="Mira")
+    client.force_login(user)
+    form = {"display_name": "Mira \u202egnp.exe", "bio": "", "website": "", "email": "mira@example.com",
+            "account_type": "personal", "category": "", "city": "", "contact_email": "", "contact_phone": ""}
+    response = client.post("/accounts/edit/", form)
+    assert response.status_code == 422
+    assert "direction controls" in response.content.decode()
+    user.refresh_from_db()
+    assert user.display_name == "Mira"
+
+
 def jpeg_upload(path):
     return SimpleUploadedFile(path.name, path.read_bytes(), content_type="image/jpeg")
 
