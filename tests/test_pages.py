@@ -128,15 +128,3 @@ def test_manifest_and_health(client):
     assert manifest.json()["start_url"] == "/"
     assert client.get("/healthz").json() == {"status": "ok"}
 
-
-def test_openapi_lists_the_promised_paths(client):
-    spec = client.get("/api/vitrina/v1/openapi.json").json()
-    for path in ["/api/vitrina/v1/auth/signup", "/api/vitrina/v1/auth/token", "/api/vitrina/v1/me",
-                 "/api/vitrina/v1/me/avatar", "/api/vitrina/v1/accounts/{username}",
-                 "/api/vitrina/v1/accounts/{username}/follow", "/api/vitrina/v1/me/follow-requests",
-                 "/api/vitrina/v1/me/follow-requests/{username}/approve",
-                 "/api/vitrina/v1/me/follow-requests/{username}/deny",
-                 "/api/vitrina/v1/accounts/{username}/block", "/api/vitrina/v1/accounts/{username}/followers",
-                 "/api/vitrina/v1/accounts/{username}/following"]:
-        assert path in spec["paths"], path
-    assert client.get("/api/vitrina/v1/docs").status_code == 200
