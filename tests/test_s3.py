@@ -283,3 +283,23 @@ def test_data_export_is_a_private_object_downloaded_through_vitrina(
         assert len(photos) == 2
         largest = {data for data in stored(bucket, "posts/").values()}
         assert all(archive.read(name) in largest for name in photos)
+
+
+
+def test_storage_out_of_reach_while_deleting_files_leaves_the_change_made(
+        bucket, api, make_user, settings, monkeypatch, django_capture_on_commit_callbacks, caplog):
+    mira = make_user("mira")
+    me = api(mira)
+    assert me.upload("/me/avatar", {"image": photo("Canon_40D.jpg")}).status_code == 200
+    post_photo_urls(api, mira)
+    post_id = me.get("/accounts/mira/posts").json()["items"][0]["id"]
+    monkeypatch.setenv("S3_ENDPOINT_URL", "http://127.0.0.1:9")  # nothing listens on the discard port
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    configure_storage(settings)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert me.delete(f"/posts/{post_id}").status_code == 204
+        assert me.delete("/me/avatar").json()["avatar_url"] == ""
+    assert me.get(f"/posts/{post_id}").status_code == 404
+    assert "left in storage" in caplog.text
+    # The files are still there, for a clean-up to find.
+    assert stored(bucket, "posts/") and stored(bucket, "avatars/")
