@@ -1,11 +1,21 @@
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.urls import get_resolver
 
 from vitrina.accounts import services as account_services
 from vitrina.social.services import account_update
 
 PASSWORD = "long enough passphrase 42"
+# The in-process cache, for tests that move the clock with freezegun: Redis keeps its own time.
+LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _urls_imported():
+    # The first request imports every view and API schema. Under freezegun that fails
+    # (pydantic builds no schema for its stand-in datetime class), so import them first.
+    get_resolver().url_patterns
 
 
 @pytest.fixture(autouse=True)

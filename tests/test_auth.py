@@ -1,10 +1,10 @@
-import time
 from datetime import timedelta
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
+from freezegun import freeze_time
 
-from tests.conftest import PASSWORD, assert_error
+from tests.conftest import LOCAL_CACHE, PASSWORD, assert_error
 from vitrina.accounts import services
 from vitrina.accounts.models import ApiToken
 from vitrina.social.services import follow_create
@@ -93,13 +93,18 @@ def test_other_addresses_and_accounts_are_not_throttled(api, make_user):
 
 
 def test_throttle_window_ends(api, make_user, settings):
-    settings.LOGIN_THROTTLE_WINDOW = 1
     make_user("mira")
-    for _ in range(10):
-        api().post("/auth/token", {"username": "mira", "password": "wrong"})
-    assert api().post("/auth/token", {"username": "mira", "password": PASSWORD}).status_code == 429
-    time.sleep(2.1)
-    assert api().post("/auth/token", {"username": "mira", "password": PASSWORD}).status_code == 200
+    window = settings.LOGIN_THROTTLE_WINDOW
+    with override_settings(CACHES=LOCAL_CACHE), freeze_time("2026-06-01 12:00:00") as clock:
+        for _ in range(10):
+            assert_error(api().post("/auth/token", {"username": "mira", "password": "wrong"}), 401)
+        response = api().post("/auth/token", {"username": "mira", "password": PASSWORD})
+        assert_error(response, 429, "rate_limited")
+        assert int(response["Retry-After"]) == window + 1
+        clock.tick(window - 1)
+        assert_error(api().post("/auth/token", {"username": "mira", "password": PASSWORD}), 429)
+        clock.tick(2)
+        assert api().post("/auth/token", {"username": "mira", "password": PASSWORD}).status_code == 200
 
 
 def test_login_page_throttles_with_429_and_retry_after(client, make_user):

@@ -104,6 +104,22 @@ def test_direction_controls_in_a_display_name_are_refused(api, make_user, contro
     assert user.display_name == "Mira"
 
 
+def edit_form(**fields):
+    """Every field of the profile page's form, for mira@example.com."""
+    return {"display_name": "", "bio": "", "website": "", "email": "mira@example.com", "account_type": "personal",
+            "category": "", "city": "", "contact_email": "", "contact_phone": "", **fields}
+
+
+def test_direction_override_in_the_edit_page_is_refused(client, make_user):
+    user = make_user("mira", display_name="Mira")
+    client.force_login(user)
+    response = client.post("/accounts/edit/", edit_form(display_name="Mira \u202egnp.exe"))
+    assert response.status_code == 422
+    assert "direction controls" in response.content.decode()
+    user.refresh_from_db()
+    assert user.display_name == "Mira"
+
+
 def jpeg_upload(path):
     return SimpleUploadedFile(path.name, path.read_bytes(), content_type="image/jpeg")
 
@@ -215,8 +231,7 @@ def test_avatar_without_file_is_422(api, make_user):
 def test_edit_profile_page_saves_and_shows_errors(client, make_user):
     user = make_user("mira")
     client.force_login(user)
-    form = {"display_name": "Мира", "bio": "x" * 151, "website": "", "email": "mira@example.com",
-            "account_type": "personal", "category": "", "city": "", "contact_email": "", "contact_phone": ""}
+    form = edit_form(display_name="Мира", bio="x" * 151)
     response = client.post("/accounts/edit/", form)
     assert response.status_code == 422
     assert "150" in response.content.decode()

@@ -120,3 +120,12 @@ def test_signup_page_shows_field_errors_and_writes_nothing(client, make_user):
     assert "already exists" in text
     assert "too short" in text
     assert User.objects.count() == 1
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u2066"])
+def test_direction_controls_in_a_display_name_are_refused_at_sign_up(api, client, control):
+    assert_error(api().post("/auth/signup", signup_body(display_name=f"Mi{control}ra")), 422, field="display_name")
+    response = client.post("/accounts/signup/", signup_body(display_name=f"{control}Mira"))
+    assert response.status_code == 422
+    assert "direction controls" in response.content.decode()
+    assert not User.objects.exists()

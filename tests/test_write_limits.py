@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from freezegun import freeze_time
 
-from tests.conftest import PASSWORD, assert_error
+from tests.conftest import LOCAL_CACHE, PASSWORD, assert_error
 from tests.posts_helpers import make_post, photo
 from vitrina.core.errors import Throttled
 from vitrina.posts import services as post_services
@@ -17,8 +17,6 @@ from vitrina.social import services as social_services
 from vitrina.social.models import Follow, FollowRequest
 
 pytestmark = pytest.mark.django_db
-
-LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 def limits(settings, **rates):

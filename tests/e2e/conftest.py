@@ -9,10 +9,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an asyncio loop in this thread, and Django refuses
-# ORM calls (from fixtures such as make_user) while one runs unless told it is safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = os.environ.get("VITRINA_E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -33,13 +29,23 @@ PHONE = {
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """Chromium, open while this package's tests run.
+
+    Playwright's sync API runs its asyncio loop in a greenlet of the test's thread and
+    marks it as running there between calls, so Django takes each ORM call of a test
+    (make_user, the checks on the database, the flush after it) for one made inside async
+    code, and refuses it. None is: they run in the test's own greenlet while the loop
+    waits. So Django is told the calls are safe exactly while the loop is open, and the
+    loop closes with the last browser test: the rest of the suite keeps Django's check.
+    """
     if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
         pytest.fail(f"The browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium).")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()

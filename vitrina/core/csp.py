@@ -59,25 +59,29 @@ def _origin(url: str) -> str:
 
 
 def media_origins() -> list[str]:
-    """Origins that serve uploaded files: the CDN domain, the S3 endpoint, an absolute MEDIA_URL."""
+    """Origins that serve uploaded files: the CDN domain, the S3 endpoint, an absolute MEDIA_URL.
+
+    The bucket's own origins are allowed also behind a CDN: post photos are private and
+    reach browsers as presigned URLs, which only the bucket can check, so they never
+    point at the CDN (vitrina.media.signing).
+    """
     options = settings.STORAGES.get("default", {}).get("OPTIONS", {})
     origins = []
     if options.get("custom_domain"):
         origins.append(_origin(options["custom_domain"]))
-    else:
-        endpoint = options.get("endpoint_url")
-        bucket = options.get("bucket_name")
-        if endpoint:
-            # Path-style URLs use the endpoint itself, virtual-hosted ones the bucket's subdomain.
-            origins.append(_origin(endpoint))
-            if bucket:
-                parts = urlsplit(endpoint)
-                origins.append(f"{parts.scheme}://{bucket}.{parts.netloc}")
-        elif bucket:
-            region = options.get("region_name")
-            origins.append(f"https://{bucket}.s3.amazonaws.com")
-            if region:
-                origins.append(f"https://{bucket}.s3.{region}.amazonaws.com")
+    endpoint = options.get("endpoint_url")
+    bucket = options.get("bucket_name")
+    if endpoint:
+        # Path-style URLs use the endpoint itself, virtual-hosted ones the bucket's subdomain.
+        origins.append(_origin(endpoint))
+        if bucket:
+            parts = urlsplit(endpoint)
+            origins.append(f"{parts.scheme}://{bucket}.{parts.netloc}")
+    elif bucket:
+        region = options.get("region_name")
+        origins.append(f"https://{bucket}.s3.amazonaws.com")
+        if region:
+            origins.append(f"https://{bucket}.s3.{region}.amazonaws.com")
     if "//" in settings.MEDIA_URL:
         origins.append(_origin(settings.MEDIA_URL))
     return list(dict.fromkeys(origin for origin in origins if origin))

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from vitrina.accounts.models import User
 from vitrina.lifecycle.models import DataExport, ExportStatus
+from vitrina.media import images
 from vitrina.posts.models import Comment, Like, Post, Save
 from vitrina.social.models import Follow
 
@@ -57,11 +58,7 @@ def storage():
 
 
 def delete_file(name: str) -> None:
-    if name:
-        try:
-            storage().delete(name)
-        except OSError:
-            pass
+    images.delete_storage_file(storage(), name)
 
 
 def _json(data) -> bytes:

@@ -5,8 +5,10 @@ byte of the uploaded file (EXIF, GPS, XMP, comments, appended scripts) reaches s
 """
 
 import functools
+import logging
 import secrets
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -15,6 +17,12 @@ from django.dispatch import receiver
 
 from vitrina.media import pipeline
 from vitrina.media.header import too_large_error
+
+log = logging.getLogger(__name__)
+
+# What a store raises when it cannot delete a file: the file system's errors, and S3's
+# (a refused request, or the bucket out of reach).
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
 
 
 def read_upload(upload) -> bytes:
@@ -62,12 +70,18 @@ def store_photo_variants(processed: pipeline.ProcessedPhoto, stored: list[str]) 
     return files
 
 
-def delete_quietly(name: str) -> None:
+def delete_storage_file(storage, name: str) -> None:
+    """Delete a file that is no longer used. A store that fails leaves it behind (logged): the
+    change that let it go has been made, often committed, and must not fail after the fact."""
     if name:
         try:
-            default_storage.delete(name)
-        except OSError:
-            pass
+            storage.delete(name)
+        except STORAGE_ERRORS as exc:
+            log.warning("%s left in storage, the store failed: %s", name, exc)
+
+
+def delete_quietly(name: str) -> None:
+    delete_storage_file(default_storage, name)
 
 
 @functools.lru_cache(maxsize=10_000)
