@@ -9,7 +9,7 @@ from vitrina.accounts.auth import OPTIONAL, REQUIRED, viewer_of
 from vitrina.core.errors import InvalidInput
 from vitrina.core.pagination import PageParams
 from vitrina.posts import card_reads, selectors, services
-from vitrina.posts.models import Comment
+from vitrina.posts.models import Comment, Like
 from vitrina.posts.schemas import (
     CommentIn,
     CommentList,
@@ -81,26 +81,26 @@ def post_delete(request, post_id: int):
 
 
 def _like_state(request, post_id):
-    post = selectors.post_get(viewer=request.auth, post_id=post_id)
-    return {"liked": post.liked_by_me, "like_count": post.like_count}
+    post = selectors.post_visible(viewer=request.auth, post_id=post_id)
+    return {"liked": Like.objects.filter(user=request.auth, post=post).exists(), "like_count": post.like_count}
 
 
 @router.post("/posts/{int:post_id}/like", response=LikeOut, auth=REQUIRED)
 def like(request, post_id: int):
-    services.like_create(user=request.auth, post=selectors.post_get(viewer=request.auth, post_id=post_id))
+    services.like_create(user=request.auth, post=selectors.post_visible(viewer=request.auth, post_id=post_id))
     return _like_state(request, post_id)
 
 
 @router.delete("/posts/{int:post_id}/like", response=LikeOut, auth=REQUIRED)
 def unlike(request, post_id: int):
-    services.like_delete(user=request.auth, post=selectors.post_get(viewer=request.auth, post_id=post_id))
+    services.like_delete(user=request.auth, post=selectors.post_visible(viewer=request.auth, post_id=post_id))
     return _like_state(request, post_id)
 
 
 @router.get("/posts/{int:post_id}/likes", response=LikersOut, auth=OPTIONAL)
 def likers(request, post_id: int, params: Query[PageParams]):
     viewer = viewer_of(request)
-    post = selectors.post_get(viewer=viewer, post_id=post_id)
+    post = selectors.post_visible(viewer=viewer, post_id=post_id)
     page = selectors.likers_page(viewer=viewer, post=post, **params.dict())
     return {"items": page.items, "next_cursor": page.next_cursor}
 
@@ -108,14 +108,14 @@ def likers(request, post_id: int, params: Query[PageParams]):
 @router.get("/posts/{int:post_id}/comments", response=CommentList, auth=OPTIONAL)
 def comments(request, post_id: int, params: Query[PageParams]):
     viewer = viewer_of(request)
-    post = selectors.post_get(viewer=viewer, post_id=post_id)
+    post = selectors.post_visible(viewer=viewer, post_id=post_id)
     page = selectors.comments_page(viewer=viewer, post=post, **params.dict())
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
 @router.post("/posts/{int:post_id}/comments", response={201: CommentOut}, auth=REQUIRED)
 def comment_create(request, post_id: int, payload: CommentIn):
-    post = selectors.post_get(viewer=request.auth, post_id=post_id)
+    post = selectors.post_visible(viewer=request.auth, post_id=post_id)
     reply_to = None
     if payload.reply_to is not None:
         reply_to = Comment.objects.filter(pk=payload.reply_to, post=post).first()
@@ -135,13 +135,13 @@ def comment_delete(request, comment_id: int):
 
 @router.post("/posts/{int:post_id}/save", response=SaveOut, auth=REQUIRED)
 def save(request, post_id: int):
-    services.save_create(user=request.auth, post=selectors.post_get(viewer=request.auth, post_id=post_id))
+    services.save_create(user=request.auth, post=selectors.post_visible(viewer=request.auth, post_id=post_id))
     return {"saved": True}
 
 
 @router.delete("/posts/{int:post_id}/save", response=SaveOut, auth=REQUIRED)
 def unsave(request, post_id: int):
-    services.save_delete(user=request.auth, post=selectors.post_get(viewer=request.auth, post_id=post_id))
+    services.save_delete(user=request.auth, post=selectors.post_visible(viewer=request.auth, post_id=post_id))
     return {"saved": False}
 
 

@@ -46,6 +46,15 @@ def post_get(*, viewer, post_id: int) -> Post:
     return mark_for_viewer([post], viewer)[0]
 
 
+def post_visible(*, viewer, post_id: int) -> Post:
+    """The post row alone, if the viewer may see it: for writes and lists that only need its id,
+    author and counters (reading its media, tags and mentions cost a like twice its own work)."""
+    post = Post.objects.visible_to(viewer).filter(pk=post_id).first()
+    if post is None:
+        raise not_available()
+    return post
+
+
 def post_for_owner(*, owner: User, post_id: int) -> Post:
     """A post of the owner's own (to edit or delete); anybody else's is 404."""
     post = Post.objects.filter(pk=post_id, author=owner).first()
