@@ -4,6 +4,7 @@ from django.test import Client
 from django.urls import get_resolver
 
 from vitrina.accounts import services as account_services
+from vitrina.core import built_state
 from vitrina.social.services import account_update
 
 PASSWORD = "long enough passphrase 42"
@@ -29,8 +30,10 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EXPORT_ROOT = tmp_path / "exports"
     cache.clear()
+    built_state.forget_local()
     yield
     cache.clear()
+    built_state.forget_local()
 
 
 @pytest.fixture

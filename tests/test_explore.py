@@ -440,3 +440,25 @@ def test_the_scheduler_runs_both_jobs_and_requests_see_their_builds(people):
     assert scheduler.run_due(now=timezone.now(), jobs=jobs) == {name: "enqueued" for name in jobs}
     assert ids(viewer) == [shown[2].pk, shown[1].pk]
     assert [t.name for t in trending.trending_hashtags(viewer=viewer)] == ["launch"]
+
+
+def test_a_process_reuses_the_pool_it_read_until_a_newer_build_is_published(people, api, monkeypatch):
+    # Each process keeps the pool it read for LOCAL_TTL instead of unpickling it from the cache
+    # on every request; a build published here replaces it at once.
+    from vitrina.core import built_state
+
+    viewer, author = people("viewer", "author")
+    first = post(author, "first")
+    run_jobs()
+    client = api(viewer)
+    assert [i["id"] for i in client.get("/explore").json()["items"]] == [first.pk]
+    reads = []
+    monkeypatch.setattr(built_state, "_shared_read", lambda name, load: reads.append(name))
+    cache.delete(ranking._history_key(viewer))
+    assert [i["id"] for i in client.get("/explore").json()["items"]] == [first.pk]
+    assert reads == []  # from this process's memory
+    monkeypatch.undo()
+    second = post(author, "second")
+    run_jobs()
+    cache.delete(ranking._history_key(viewer))
+    assert {i["id"] for i in client.get("/explore").json()["items"]} == {first.pk, second.pk}

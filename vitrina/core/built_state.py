@@ -13,6 +13,7 @@ serves (something cheap, never the build itself).
 """
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -55,6 +56,19 @@ def state_publish(*, name: str, value: Any, built_at: datetime) -> None:
             BuiltState.objects.bulk_create([BuiltState(name=name, data=data, built_at=built_at)],
                                            ignore_conflicts=True)
     cache.delete(_key(name))
+    _local.pop(name, None)
+
+
+# And a process keeps what it read this long in its own memory: the cache (Redis, or the
+# in-process cache, which pickles too) handed Explore's thousand-candidate pool over as a
+# pickle to unpack on every request, a tenth of the request (bench/feed.py).
+LOCAL_TTL = 5.0
+_local: dict[str, tuple[float, "Built"]] = {}
+
+
+def forget_local() -> None:
+    """Drop what this process keeps (tests start each case with empty caches)."""
+    _local.clear()
 
 
 def state_read(name: str, *, load: Callable[[Any], T]) -> Built[T] | None:
@@ -63,6 +77,16 @@ def state_read(name: str, *, load: Callable[[Any], T]) -> Built[T] | None:
     `load` turns the stored JSON into what readers use; it runs once per cache fill,
     not once per request.
     """
+    held = _local.get(name)
+    if held is not None and held[0] > time.monotonic():
+        return held[1]
+    built = _shared_read(name, load=load)
+    if built is not None:
+        _local[name] = (time.monotonic() + LOCAL_TTL, built)
+    return built
+
+
+def _shared_read(name: str, *, load: Callable[[Any], T]) -> Built[T] | None:
     built = cache.get(_key(name))
     if built is None:
         row = BuiltState.objects.filter(name=name).values_list("data", "built_at").first()

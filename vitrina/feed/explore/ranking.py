@@ -278,10 +278,13 @@ def _personalise(viewer, pool: list[Candidate]) -> tuple[list[Candidate], dict[i
         return pool, {}
     liked_tags = set(PostHashtag.objects.filter(post_id__in=seeds).values_list("hashtag_id", flat=True))
     co_likes = _co_likes(viewer, seeds=seeds, candidates=[c.post_id for c in pool])
-    boosts = {
-        c.post_id: personal_boost(shared_tags=len(liked_tags.intersection(c.tags)), co_likers=co_likes[c.post_id])
-        for c in pool
-    }
+    # Only candidates with something in common get a factor; the rest keep 1 (most of the pool).
+    boosts = {}
+    for c in pool:
+        shared = len(liked_tags.intersection(c.tags)) if liked_tags and c.tags else 0
+        co_likers = co_likes.get(c.post_id, 0)
+        if shared or co_likers:
+            boosts[c.post_id] = personal_boost(shared_tags=shared, co_likers=co_likers)
     return pool, boosts
 
 
