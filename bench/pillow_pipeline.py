@@ -15,8 +15,8 @@ What Pillow is given (SETTINGS below says the same in the stored result):
   integer reduce() when the ratio leaves room (only the BlurHash's 32 px does).
 - order: resize first, then turn upright, convert to sRGB and flatten, all on the 1080 px
   image, as libvips' thumbnail does; 640 and 320 are made from the 1080 image, not the photo.
-- encoders: WebP method 2 (libwebp's effort, the shipped WEBP_EFFORT), JPEG optimized Huffman
-  tables and progressive, as the shipped jpegsave(optimize_coding, interlace).
+- encoders: WebP method 2 (libwebp's effort, the shipped WEBP_EFFORT), baseline JPEG, as the shipped
+  jpegsave (the JPEG is the fallback beside WebP).
 """
 
 import io
@@ -41,7 +41,7 @@ SETTINGS = {
     "resize": f"LANCZOS over the crop box in one pass, reducing_gap={REDUCING_GAP}; 640 and 320 from the 1080 image",
     "order": "resize, then EXIF transpose, ICC to sRGB and alpha flatten on the 1080 px image",
     "webp": f"quality={WEBP_QUALITY}, method={WEBP_METHOD}",
-    "jpeg": f"quality={JPEG_QUALITY}, optimize=True, progressive=True",
+    "jpeg": f"quality={JPEG_QUALITY}, baseline",
     "blurhash": f"{BLURHASH_WIDTH} px wide LANCZOS with reducing_gap from the 1080 image, vitrina.media.blurhash",
 }
 
@@ -119,7 +119,7 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
     if fmt == "webp":
         image.save(out, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)
     else:
-        image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+        image.save(out, "JPEG", quality=JPEG_QUALITY)
     return out.getvalue()
 
 

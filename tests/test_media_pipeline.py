@@ -80,7 +80,7 @@ def assert_clean(variant) -> Image.Image:
     if variant.format == "jpg":
         segments = jpeg_segments(content)
         assert not [m for m in segments if 0xE1 <= m <= 0xEF or m == 0xFE]  # APP1-15 and COM carry metadata
-        assert 0xC2 in segments  # progressive
+        assert 0xC0 in segments  # baseline: the JPEG is the fallback beside WebP (see pipeline._encode)
     else:
         assert set(webp_chunks(content)) <= {b"VP8 ", b"VP8L"}
     return image
