@@ -1,9 +1,15 @@
 """Home feed benchmark: timelines, fan-out, the feed under load, Explore and search, on a synthetic network.
 
+The harness (bench/harness: data, processes, tables, the code fingerprint) runs the phases (bench/phases, one
+module each); every figure is stored with the machine, how it was taken (in-process or over HTTP) and the
+fingerprint of all the code it ran on (harness/fingerprint.py).
+
     .venv/bin/python bench/feed.py --backend sqlite|postgres [--accounts 100000 --edges 5000000 --posts 1000000]
                                    [--reuse] [--reads 2000] [--load-seconds 20] [--concurrency 8,16,32]
     .venv/bin/python bench/feed.py --backend postgres --only load,explore-search   (those phases alone, on the
         data in place; the sizes flags must match it; results merged into the JSON file)
+    .venv/bin/python bench/feed.py --backend postgres --accounts 10000 --edges 500000 --posts 100000 --likes 200000
+        --saves 10000 --only mixed   (the realistic profile on a smaller network: bench/results/feed-postgres-10k.json)
     .venv/bin/python bench/feed.py --backend sqlite --only gc-freeze   (experiment: warm reads and granian with
         and without gc.freeze() after start-up, interleaved; never part of a default run)
 
@@ -28,8 +34,14 @@ Measured (each printed with PASS/FAIL against the issue's targets, saved to benc
      sqlite, where the in-process cache must be one; DEBUG off, MALLOC_ARENA_MAX=2) on 127.0.0.1, driven by wrk (keep-alive connections, a Lua script that picks a random
      sampled member's token per request) for --load-seconds at each --concurrency; peak RSS (VmHWM) per worker.
   5. Explore (GET /explore, /explore/trending-hashtags) and search (GET /search?q=&type=accounts|hashtags|posts),
-     in a fresh process at the end of the run, so code finished meanwhile is measured; reported missing if the
-     path does not resolve.
+     in-process, in a fresh process, after building the Explore pool and trends as the scheduler does.
+  4 is the hot profile (a best case: page 1 only, for members whose timelines 1 built, read-only, their token
+  and activity timestamps touched beforehand). 7 is the realistic one (phases/mixed_load.py): over HTTP, members
+  drawn from all accounts with never-used tokens and cold caches, feed pages 1-5 by cursor, Explore, profiles,
+  posts, comments, search with common and rare words and about 10% writes (likes, comments, follows, posts with a
+  photo), fan-out on the real queue (one RQ worker with Redis; in the request on SQLite), the scheduler running,
+  for --mixed-seconds (600): req/s and p50/p95/p99 per request kind, the worst second, fan-out lag, CPU per
+  request of every process, and what the run added to the database, Redis and media storage.
 """
 
 import argparse
