@@ -6,3 +6,7 @@ class FeedConfig(AppConfig):
     name = "vitrina.feed"
     label = "feed"
     verbose_name = _("Feed")
+
+    def ready(self):
+        # Declares the periodic jobs (vitrina.core.scheduler) whatever imports first.
+        from vitrina.feed import tasks  # noqa: F401
