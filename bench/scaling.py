@@ -3,7 +3,7 @@
     .venv/bin/python bench/scaling.py
 
 Reads the stored results of this code (bench/results/feed-postgres.json, its smaller network's
-feed-postgres-10k.json, feed-sqlite*.json and media.json), prints
+feed-postgres-10k.json, feed-sqlite*.json, media.json and redis-timelines.json), prints
   1. the realistic profile at each network size, side by side (how cost grows with the network);
   2. the unit costs taken from them (CPU per request of each process, per fan-out row, per photo;
      Redis bytes per timeline; database bytes per post; bytes per photo stored and per card shown);
@@ -74,7 +74,20 @@ def side_by_side(runs: dict[str, dict]) -> list[tuple]:
     return rows
 
 
-def unit_costs(pg: dict, media: dict | None) -> dict:
+def _run(redis: dict | None, *, limit: int, entries: int) -> dict:
+    return next((r for r in (redis or {}).get("runs", [])
+                 if r["zset_max_listpack_entries"] == limit and r["entries"] == entries), {})
+
+
+def _timeline_bytes(redis, *, limit, entries):
+    return _run(redis, limit=limit, entries=entries).get("bytes_per_timeline_mean")
+
+
+def _push_us(redis, *, limit, entries):
+    return _run(redis, limit=limit, entries=entries).get("push_us_per_timeline_median")
+
+
+def unit_costs(pg: dict, media: dict | None, redis: dict | None) -> dict:
     """The measured inputs, each with where it comes from."""
     mixed = pg["mixed_load"]
     requests = mixed["overall"]["n"]
@@ -90,13 +103,20 @@ def unit_costs(pg: dict, media: dict | None) -> dict:
         "postgres_cpu_ms_per_request": mixed["cpu_ms_per_request"].get("postgres"),
         "redis_cpu_ms_per_request": mixed["cpu_ms_per_request"].get("redis"),
         "worker_cpu_ms_per_request": mixed["cpu_ms_per_request"].get("worker"),
-        "requests_per_visit": round(requests / max(1, mixed.get("visits", requests / 9)), 1),
+        "requests_per_visit": round(requests / mixed["visits"], 1),
+        "feed_page_share": round(mixed["feed_all_pages"]["n"] / requests, 3),
         "warm_feed_read_web_cpu_ms": next((lv["server_cpu_ms_per_request"] for lv in pg.get("load", {}).get("levels", [])
                                            if lv["connections"] == 16), None),
         "fanout_us_per_row": round(fan["wall_s_median"] * 1e6 / fan["runs"][-1]["timelines_written"], 1),
-        "redis_bytes_per_timeline_500": pg.get("redis_memory", {}).get("bytes_mean"),
-        "redis_bytes_per_entry": pg.get("redis_memory", {}).get("bytes_per_entry_mean"),
-        "postgres_commits_per_request": round(added.get("pg_commits", 0) / max(1, requests), 2),
+        "redis_bytes_per_timeline_rebuilt": pg.get("redis_memory", {}).get("bytes_mean"),
+        "redis_entries_per_timeline_rebuilt": pg.get("redis_memory", {}).get("entries_mean"),
+        "redis_bytes_per_timeline_500_default": _timeline_bytes(redis, limit=128, entries=500),
+        "redis_bytes_per_timeline_500_listpack": _timeline_bytes(redis, limit=1024, entries=500),
+        "redis_push_us_500_default": _push_us(redis, limit=128, entries=500),
+        "redis_push_us_500_listpack": _push_us(redis, limit=1024, entries=500),
+        # PostgreSQL counts every statement run outside a transaction as one (autocommit), reads too.
+        "postgres_transactions_per_request": round(added.get("pg_commits", 0) / max(1, requests), 2),
+        "postgres_rows_written_per_request": round(added.get("pg_rows_written", 0) / max(1, requests), 2),
         "postgres_bytes_per_post": round(sum(tables.get(t, 0) for t in post_tables) / max(1, posts_now)),
         "postgres_bytes_per_like": round(tables.get("posts_like", 0) / max(1, storage["after"]["likes"])),
         "stored_bytes_per_photo": sum(variants.values()) or None,
@@ -106,7 +126,8 @@ def unit_costs(pg: dict, media: dict | None) -> dict:
     }
     costs["sources"] = {"mixed": "bench/results/feed-postgres.json mixed_load (HTTP, PostgreSQL + Redis, 100,000 accounts)",
                         "fanout": "feed-postgres.json fanout (in-process, Redis)",
-                        "redis": "feed-postgres.json redis_memory", "photo": "media.json (in-process, one core)"}
+                        "redis": "feed-postgres.json redis_memory; redis-timelines.json",
+                        "photo": "media.json (in-process, one core)"}
     return costs
 
 
@@ -123,8 +144,11 @@ def plan(costs: dict, daily: int) -> dict:
     rows_day = posts_day * FOLLOWERS_PER_POST
     fanout_cores = round(rows_day / 86400 * PEAK_TO_MEAN * costs["fanout_us_per_row"] / 1e6 / UTILISATION, 2)
     timelines = daily * TIMELINES_PER_DAILY_MEMBER
-    redis_gb = timelines * (costs["redis_bytes_per_timeline_500"] or 0) / 1e9
-    feed_pages_day = requests_day * 0.45  # the profile's share of feed pages
+    # A timeline grows from its rebuild (REBUILD entries) to CAPACITY (500) as posts are pushed:
+    # sized at 500, under Redis's default encoding and with zset-max-listpack-entries 1024.
+    redis_gb = timelines * (costs["redis_bytes_per_timeline_500_default"] or 0) / 1e9
+    redis_gb_listpack = timelines * (costs["redis_bytes_per_timeline_500_listpack"] or 0) / 1e9
+    feed_pages_day = requests_day * costs["feed_page_share"]
     return {
         "daily_members": daily, "requests_per_day": round(requests_day), "mean_rps": round(mean_rps),
         "peak_rps": round(peak_rps),
@@ -135,9 +159,12 @@ def plan(costs: dict, daily: int) -> dict:
         "queue_worker_cores_fanout": fanout_cores,
         "queue_worker_cores_measured": cores(costs["worker_cpu_ms_per_request"]),
         "fanout_rows_per_s_peak": round(rows_day / 86400 * PEAK_TO_MEAN),
-        "postgres_commits_per_s_peak": round(peak_rps * costs["postgres_commits_per_request"]),
-        "redis_timelines": round(timelines), "redis_gb": round(redis_gb, 1),
-        "redis_nodes": max(1, -(-round(redis_gb) // REDIS_NODE_GB)),
+        "postgres_transactions_per_s_peak": round(peak_rps * costs["postgres_transactions_per_request"]),
+        "postgres_rows_written_per_s_peak": round(peak_rps * costs["postgres_rows_written_per_request"]),
+        "redis_timelines": round(timelines), "redis_timelines_gb_default": round(redis_gb, 1),
+        "redis_timelines_gb_listpack_1024": round(redis_gb_listpack, 1),
+        "redis_nodes_default": max(1, -(-round(redis_gb) // REDIS_NODE_GB)),
+        "redis_nodes_listpack_1024": max(1, -(-round(redis_gb_listpack) // REDIS_NODE_GB)),
         "postgres_gb_per_year_posts": round(posts_day * KEEP_DAYS * costs["postgres_bytes_per_post"] / 1e9, 1),
         "photo_storage_tb_per_year": round(posts_day * KEEP_DAYS * (costs["stored_bytes_per_photo"] or 0) / 1e12, 1),
         "egress_tb_per_day": round(feed_pages_day * CARDS_PER_FEED_PAGE * (costs["card_photo_bytes"] or 0) / 1e12, 2),
@@ -155,7 +182,7 @@ def main() -> None:
         ("SQLite 10k", load("feed-sqlite-10k.json")), ("SQLite 100k", load("feed-sqlite.json")))
         if data and "mixed_load" in data}
     print_table("How cost grows with the network (the same realistic profile, over HTTP)", side_by_side(runs))
-    costs = unit_costs(pg, load("media.json"))
+    costs = unit_costs(pg, load("media.json"), load("redis-timelines.json"))
     print_table("Unit costs (measured)", [("input", "value")] + [(k, v) for k, v in costs.items() if k != "sources"])
     plans = [plan(costs, daily) for daily in (1_000_000, 10_000_000)]
     rows = [("for daily members", *(f"{p['daily_members']:,}" for p in plans))]
