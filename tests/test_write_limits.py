@@ -1,15 +1,14 @@
 """Write limits: sign-up per address; posts, comments, likes and follows per account."""
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
 from django.test import Client, override_settings
 from freezegun import freeze_time
 
 from tests.conftest import LOCAL_CACHE, PASSWORD, assert_error
 from tests.posts_helpers import make_post, photo
+from tests.threads import run_at_once
 from vitrina.core.errors import Throttled
 from vitrina.posts import services as post_services
 from vitrina.posts.models import Comment, Like, Post
@@ -160,24 +159,13 @@ def test_parallel_comments_stop_exactly_at_the_limit(make_user, settings):
     author = make_user("author")
     post = make_post(author, photos=("Nikon_D70.jpg",))
     spammer = make_user("spammer")
-    barrier = threading.Barrier(30)
-    outcomes = []
-
     def comment(i):
-        try:
-            barrier.wait(timeout=30)
+        def job():
             post_services.comment_create(author=spammer, post=post, text=f"spam {i}")
-            outcomes.append("ok")
-        except Throttled:
-            outcomes.append("throttled")
-        finally:
-            connection.close()
+            return "ok"
+        return job
 
-    threads = [threading.Thread(target=comment, args=(i,)) for i in range(30)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    outcomes = ["throttled" if isinstance(r, Throttled) else r for r in run_at_once([comment(i) for i in range(30)])]
     assert Counter(outcomes) == {"ok": 10, "throttled": 20}
     assert Comment.objects.filter(post=post).count() == 10
 
@@ -187,23 +175,12 @@ def test_parallel_follows_stop_exactly_at_the_limit(make_user, settings):
     limits(settings, follow=[(5, 600)])
     fan = make_user("fan")
     stars = [make_user(f"star{i}") for i in range(20)]
-    barrier = threading.Barrier(len(stars))
-    outcomes = []
-
     def follow(star):
-        try:
-            barrier.wait(timeout=30)
+        def job():
             social_services.follow_create(follower=fan, target=star)
-            outcomes.append("ok")
-        except Throttled:
-            outcomes.append("throttled")
-        finally:
-            connection.close()
+            return "ok"
+        return job
 
-    threads = [threading.Thread(target=follow, args=(star,)) for star in stars]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    outcomes = ["throttled" if isinstance(r, Throttled) else r for r in run_at_once([follow(star) for star in stars])]
     assert Counter(outcomes) == {"ok": 5, "throttled": 15}
     assert Follow.objects.filter(follower=fan).count() == 5
