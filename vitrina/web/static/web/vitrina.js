@@ -66,6 +66,43 @@
     if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
   });
 
+  /* Bottom sheets (<details class="sheet-host">): they open and close without JavaScript (a tap on the
+     backdrop closes them); here, one open at a time, Escape and [data-sheet-close] close them too. */
+  function closeSheets(except) {
+    document.querySelectorAll("details.sheet-host[open]").forEach(function (sheet) {
+      if (sheet !== except) sheet.open = false;
+    });
+  }
+  document.addEventListener("toggle", function (event) {
+    var sheet = event.target;
+    if (!sheet.matches || !sheet.matches("details.sheet-host") || !sheet.open) return;
+    closeSheets(sheet);
+    var first = sheet.querySelector(".sheet button, .sheet a, .sheet input");
+    if (first) first.focus({ preventScroll: true });
+  }, true);
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var open = document.querySelector("details.sheet-host[open]");
+    if (!open) return;
+    open.open = false;
+    open.querySelector("summary").focus();
+  });
+  document.addEventListener("click", function (event) {
+    var close = event.target.closest && event.target.closest("[data-sheet-close]");
+    if (!close) return;
+    var sheet = close.closest("details.sheet-host");
+    if (sheet) { sheet.open = false; sheet.querySelector("summary").focus(); }
+  });
+
+  /* Toasts: Django's messages fade after a few seconds (they stay readable without JavaScript). */
+  function hideToasts(root) {
+    root.querySelectorAll(".toast:not([data-timed])").forEach(function (toast) {
+      toast.dataset.timed = "1";
+      setTimeout(function () { toast.classList.add("hide"); }, 4000);
+      setTimeout(function () { toast.remove(); }, 4400);
+    });
+  }
+
   /* Create: previews of the chosen photos, reorder (buttons or drag), alt text per photo.
      The order is applied to the file input itself, so the form posts the files as shown. */
   function setupCreate(form) {
@@ -177,6 +214,7 @@
     root.querySelectorAll("[data-blurhash].slide").forEach(paintBlurhash);
     root.querySelectorAll(".carousel").forEach(setupCarousel);
     root.querySelectorAll(".create-form").forEach(setupCreate);
+    hideToasts(root);
   }
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:load", function (event) { init(event.target); });
