@@ -1,0 +1,84 @@
+"""Every control on the main pages is a real tap target on a phone, in English, Russian and Bengali.
+
+A control (link, button, field, summary, choice) is at least 44 x 44 CSS pixels, the size that
+Apple's and Google's guidelines and WCAG 2.5.5 ask for. The one exception is WCAG's own: a link
+inside a sentence (a #hashtag or @mention in a caption), whose size is the text's.
+"""
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+MEMBER = "anna.petrova"  # a demo account (seed_demo): follows shops, has posts and followers
+DEMO_PASSWORD = "vitrina-demo-2026"
+
+# Visible controls smaller than the minimum, described for the failure message.
+SMALL_TARGETS = """(minimum) => {
+  const controls = document.querySelectorAll(
+    'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], label:has(input[type=radio]), label:has(input[type=checkbox])');
+  const inSentence = el => {
+    if (el.tagName !== 'A' || getComputedStyle(el).display !== 'inline') return false;
+    // Text around the link in its block: it is part of a sentence (WCAG 2.5.8's inline exception).
+    const block = el.parentElement.closest('p, li, dd, td, span.comment-text') || el.parentElement;
+    return block.textContent.replace(el.textContent, '').trim().length > 0;
+  };
+  const visible = el => {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) return false;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || style.display === 'none') return false;
+    // A visually hidden input's tap target is its label, checked on its own.
+    if (el.matches('input') && (r.width <= 1 || r.height <= 1 || style.opacity === '0')) return false;
+    // So is the label around a radio or checkbox.
+    if (el.matches('input[type=radio], input[type=checkbox]') && el.closest('label')) return false;
+    return !el.closest('details:not([open]) > :not(summary)');
+  };
+  return [...controls].filter(visible).filter(el => !inSentence(el)).filter(el => {
+    const r = el.getBoundingClientRect();
+    return r.width < minimum - 0.5 || r.height < minimum - 0.5;
+  }).map(el => {
+    const r = el.getBoundingClientRect();
+    const name = (el.getAttribute('aria-label') || el.textContent || el.name || '').trim().slice(0, 30);
+    return `${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : ''} "${name}" ${Math.round(r.width)}x${Math.round(r.height)}`;
+  });
+}"""
+
+
+def small_targets(page):
+    return page.evaluate(SMALL_TARGETS, 44)
+
+
+@pytest.mark.parametrize("locale", ["en-US", "ru-RU", "bn-BD"])
+def test_every_control_is_a_tap_target(new_context, locale):
+    call_command("seed_demo", verbosity=0)
+    from vitrina.posts.models import Post
+
+    post = Post.objects.filter(author__username="coffee.corner").order_by("pk").first()
+    visitor = new_context("phone", locale=locale).new_page()
+    public_pages = ["/", "/accounts/login/", "/accounts/signup/", "/explore/", "/coffee.corner/", f"/p/{post.pk}/"]
+    problems = {}
+    for path in public_pages:
+        visitor.goto(path)
+        problems[f"visitor {path}"] = small_targets(visitor)
+
+    member = new_context("phone", locale=locale).new_page()
+    member.goto("/accounts/login/")
+    form = member.get_by_test_id("login-form")
+    form.locator("input[name=username]").fill(MEMBER)
+    form.locator("input[name=password]").fill(DEMO_PASSWORD)
+    form.locator("button[type=submit]").click()
+    expect(member.get_by_test_id("nav-profile")).to_be_visible()
+    member_pages = [
+        "/", "/explore/", f"/{MEMBER}/", "/coffee.corner/", f"/p/{post.pk}/", f"/p/{post.pk}/likes/", "/create/",
+        "/accounts/edit/", f"/{MEMBER}/followers/", "/accounts/saved/", "/explore/search/?q=coffee", "/explore/search/?q=coffee&type=hashtags",
+        "/shop/",
+    ]
+    for path in member_pages:
+        member.goto(path)
+        problems[f"member {path}"] = small_targets(member)
+    problems = {page: found for page, found in problems.items() if found}
+    assert not problems, "Controls under 44x44 px:\n" + "\n".join(f"{page}: {found}" for page, found in problems.items())
+
