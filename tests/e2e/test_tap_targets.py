@@ -1,4 +1,5 @@
-"""Every control on the main pages is a real tap target on a phone, in English, Russian and Bengali.
+"""Every control on the main pages is a real tap target on a phone, in English, Russian and Bengali,
+and every page has one h1.
 
 A control (link, button, field, summary, choice) is at least 44 x 44 CSS pixels, the size that
 Apple's and Google's guidelines and WCAG 2.5.5 ask for. The one exception is WCAG's own: a link
@@ -48,7 +49,12 @@ SMALL_TARGETS = """(minimum) => {
 
 
 def small_targets(page):
-    return page.evaluate(SMALL_TARGETS, 44)
+    found = page.evaluate(SMALL_TARGETS, 44)
+    # One h1 per page names the screen for screen readers (it may be visually hidden).
+    headings = page.locator("h1").count()
+    if headings != 1:
+        found.append(f"{headings} h1 elements")
+    return found
 
 
 @pytest.mark.parametrize("locale", ["en-US", "ru-RU", "bn-BD"])
@@ -80,5 +86,5 @@ def test_every_control_is_a_tap_target(new_context, locale):
         member.goto(path)
         problems[f"member {path}"] = small_targets(member)
     problems = {page: found for page, found in problems.items() if found}
-    assert not problems, "Controls under 44x44 px:\n" + "\n".join(f"{page}: {found}" for page, found in problems.items())
+    assert not problems, "Controls under 44x44 px, or not one h1:\n" + "\n".join(f"{page}: {found}" for page, found in problems.items())
 
