@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from vitrina.api import api
 from vitrina.core import csp
 from vitrina.posts import profile_views
+from vitrina.web import pwa
 from vitrina.web import views as web_views
 
 handler400 = "vitrina.web.views.bad_request"
@@ -18,6 +19,9 @@ urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("csp-report", csp.report, name="csp_report"),
     path("manifest.webmanifest", web_views.manifest, name="manifest"),
+    # At the root, so the worker's scope is the whole site.
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
     path("", include(("vitrina.web.urls", "web"))),
     path("accounts/", include("vitrina.accounts.urls")),
     path("accounts/", include("vitrina.lifecycle.urls")),

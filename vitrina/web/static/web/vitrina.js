@@ -217,5 +217,13 @@
     hideToasts(root);
   }
   document.addEventListener("DOMContentLoaded", function () { init(document); });
+
+  /* The installable app (vitrina/web/pwa.py): registered after the page has loaded, so the
+     worker's own downloads never compete with the first paint. */
+  if ("serviceWorker" in navigator) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/sw.js").catch(function () { /* the site works without it */ });
+    });
+  }
   document.addEventListener("htmx:load", function (event) { init(event.target); });
 })();
