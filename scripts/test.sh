@@ -30,10 +30,16 @@ fi
 $PY manage.py compile_translations -v0
 $PY manage.py makemigrations --check --dry-run -v0 || { echo "Models changed without a migration." >&2; exit 1; }
 
+# Two workers by default (CI has 2 cores); a test file stays on one worker (--dist loadfile), so a
+# module's shared setup runs once. TEST_WORKERS=0 runs in one process.
+WORKERS=${TEST_WORKERS:-2}
+PARALLEL=()
+[ "$WORKERS" != 0 ] && PARALLEL=(-n "$WORKERS" --dist loadfile)
+
 start=$(date +%s)
 echo "== SQLite (embedded default) =="
 # Tests marked redis or postgresql need those servers; they run in the second pass.
-env -u DATABASE_URL -u REDIS_URL $PY -m pytest -m "not redis and not postgresql" "$@"
+env -u DATABASE_URL -u REDIS_URL $PY -m pytest "${PARALLEL[@]}" -m "not redis and not postgresql" "$@"
 
 reachable() {
   $PY - "$PG_URL" "$REDIS_TEST_URL" <<'PYEOF'
@@ -52,7 +58,7 @@ PYEOF
 
 if reachable; then
   echo "== PostgreSQL + Redis =="
-  DATABASE_URL=$PG_URL REDIS_URL=$REDIS_TEST_URL $PY -m pytest -m "not sqlite" "$@"
+  DATABASE_URL=$PG_URL REDIS_URL=$REDIS_TEST_URL $PY -m pytest "${PARALLEL[@]}" -m "not sqlite" "$@"
 elif [ "${CI:-}" = "true" ]; then
   echo "CI: PostgreSQL at 127.0.0.1:5432 and Redis at 127.0.0.1:6379 are required." >&2
   exit 1

@@ -1,3 +1,6 @@
+import time
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -123,3 +126,20 @@ def assert_error(response, status, code=None, field=None):
 def _tasks_in_process(settings):
     # Tasks run in the test's own process; tests of the RQ path set their own backend.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+# --- Screenshots: browser tests save them under test-output/screens/<language>/; the run lists them. ---
+SCREENS_DIR = Path(__file__).resolve().parents[1] / "test-output" / "screens"
+_session_started = time.time()
+
+
+def pytest_terminal_summary(terminalreporter):
+    # Under pytest-xdist the workers take the screenshots and this (the controller) lists them.
+    if not SCREENS_DIR.is_dir():
+        return
+    shots = sorted(p for p in SCREENS_DIR.rglob("*.png") if p.stat().st_mtime >= _session_started)
+    if shots:
+        terminalreporter.write_sep("-", f"{len(shots)} screenshots in {SCREENS_DIR}")
+        for lang in sorted({p.parent.name for p in shots}):
+            names = ", ".join(p.stem for p in shots if p.parent.name == lang)
+            terminalreporter.write_line(f"{lang}: {names}")

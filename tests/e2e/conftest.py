@@ -86,3 +86,24 @@ def new_context(browser, live_server):
 def output_dir():
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     return OUTPUT_DIR
+
+
+@pytest.fixture
+def save_screen():
+    """save_screen(page, name) keeps a screenshot of what the phone shows, under test-output/screens/<lang>/.
+
+    The language is the page's own (<html lang>), so one call serves every parametrised locale; the run
+    prints the list at the end (tests/conftest.py).
+    """
+    from tests.conftest import SCREENS_DIR
+
+    def save(page, name):
+        lang = page.evaluate("document.documentElement.lang") or "und"
+        folder = SCREENS_DIR / lang
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path))
+        assert path.stat().st_size > 0
+        return path
+
+    return save

@@ -48,6 +48,16 @@ SMALL_TARGETS = """(minimum) => {
 }"""
 
 
+def screen_name(who, path):
+    """("member", "/p/12/likes/") -> "member-post-likes": a stable file name for the page's screenshot."""
+    route, _, query = path.partition("?")
+    words = {"p": "post", MEMBER: "own-profile", "coffee.corner": "shop-profile"}
+    parts = [words.get(part, part) for part in route.strip("/").split("/") if part not in ("", "accounts") and not part.isdigit()]
+    if "type=" in query:
+        parts.append(query.split("type=")[1])
+    return "-".join([who] + (parts or ["home"]))
+
+
 def small_targets(page):
     found = page.evaluate(SMALL_TARGETS, 44)
     # One h1 per page names the screen for screen readers (it may be visually hidden).
@@ -58,7 +68,7 @@ def small_targets(page):
 
 
 @pytest.mark.parametrize("locale", ["en-US", "ru-RU", "bn-BD"])
-def test_every_control_is_a_tap_target(new_context, locale):
+def test_every_control_is_a_tap_target(new_context, save_screen, locale):
     call_command("seed_demo", verbosity=0)
     from vitrina.posts.models import Post
 
@@ -69,6 +79,7 @@ def test_every_control_is_a_tap_target(new_context, locale):
     for path in public_pages:
         visitor.goto(path)
         problems[f"visitor {path}"] = small_targets(visitor)
+        save_screen(visitor, screen_name("visitor", path))
 
     member = new_context("phone", locale=locale).new_page()
     member.goto("/accounts/login/")
@@ -85,6 +96,7 @@ def test_every_control_is_a_tap_target(new_context, locale):
     for path in member_pages:
         member.goto(path)
         problems[f"member {path}"] = small_targets(member)
+        save_screen(member, screen_name("member", path))
     problems = {page: found for page, found in problems.items() if found}
     assert not problems, "Controls under 44x44 px, or not one h1:\n" + "\n".join(f"{page}: {found}" for page, found in problems.items())
 
