@@ -54,9 +54,10 @@ def test_main_pages_have_no_serious_accessibility_violations(new_context, output
     post = Post.objects.filter(author__username=SHOP).order_by("pk").first()
     visitor_pages = {"landing": "/", "login": "/accounts/login/", "signup": "/accounts/signup/", "explore": "/explore/",
                      "shop": f"/{SHOP}/", "post": f"/p/{post.pk}/"}
-    member_pages = {"home": "/", "explore-member": "/explore/", "profile": f"/{MEMBER}/", "post-member": f"/p/{post.pk}/",
-                    "create": "/create/", "edit-profile": "/accounts/edit/", "followers": f"/{MEMBER}/followers/",
-                    "saved": "/accounts/saved/", "search": "/explore/search/?q=coffee"}
+    member_pages = {"home": "/", "explore-member": "/explore/", "profile": f"/{MEMBER}/",
+                    "post-member": f"/p/{post.pk}/", "create": "/create/", "edit-profile": "/accounts/edit/",
+                    "followers": f"/{MEMBER}/followers/", "saved": "/accounts/saved/",
+                    "search": "/explore/search/?q=coffee"}
     found = {}
     screens = output_dir / "screens"
 
@@ -109,11 +110,9 @@ def test_main_pages_have_no_serious_accessibility_violations(new_context, output
         expect(sheet).to_be_hidden()
         # Confirmed, the unfollow swaps the control in place (htmx), and following again is one tap.
         button.click()
-        url = page.url
         sheet.get_by_test_id("unfollow-button").click()
         expect(button).to_have_attribute("data-state", "none")
-        expect(button).to_be_focused()
-        assert page.url == url
+        expect(button).to_be_focused()  # only a swapped-in control takes the focus; a reloaded page does not
         button.click()
         expect(button).to_have_attribute("data-state", "following")
 
