@@ -10,9 +10,10 @@ block, a removed follower or a deleted post disappears at once, before any clean
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
-from vitrina.accounts.models import User
+from vitrina.accounts.models import AccountType, User
 from vitrina.core.pagination import Page, clamp_limit, decode_cursor, encode_cursor
 from vitrina.posts.cards import fresh_rows, page_json
 from vitrina.posts.models import Post
@@ -30,6 +31,9 @@ MAX_ROUNDS = 3
 # Writing last_active_at on every read would turn each feed read into a write.
 ACTIVE_TOUCH_EVERY = timedelta(hours=1)
 SUGGESTIONS = 6
+LANDING_SHOPS = 8
+# The landing page is what every visitor opens first: its ranking of shops is read once a few minutes.
+LANDING_SHOPS_TTL = 300
 # A rebuild (a member's first read after a while) writes this many entries, not CAPACITY: most
 # visits read a few pages, so five pages are written and pages past them come from a query until
 # pushes fill the timeline. On SQLite writing 500 rows made a cold read 3-4 times a warm one
@@ -168,3 +172,18 @@ def suggested_accounts(*, viewer: User, count: int = SUGGESTIONS) -> list[User]:
         visibility.accounts_listed(viewer).exclude(pk=viewer.pk).exclude(pk__in=followed)
         .order_by("-followers_count", "pk")[:count]
     )
+
+
+def shops_for_visitors(*, count: int = LANDING_SHOPS) -> list[User]:
+    """Shops a visitor may look into (active, public business accounts with posts), most followed first.
+
+    The ranking is cached; the accounts are read again through the rule on every call, so a shop
+    that turns private or is suspended leaves the landing page at once.
+    """
+    public = visibility.content_q(None, account="")
+    ids = cache.get_or_set("landing:shops", lambda: list(
+        User.objects.filter(public, account_type=AccountType.BUSINESS, posts_count__gt=0)
+        .order_by("-followers_count", "pk").values_list("pk", flat=True)[:count]
+    ), LANDING_SHOPS_TTL)
+    shops = {user.pk: user for user in User.objects.filter(public, pk__in=ids)}
+    return [shops[pk] for pk in ids if pk in shops]

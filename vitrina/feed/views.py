@@ -1,13 +1,23 @@
 from django.shortcuts import redirect, render
 
 from vitrina.core.htmx import render_htmx
-from vitrina.core.pagination import InvalidCursor
+from vitrina.core.pagination import InvalidCursor, Page
 from vitrina.feed import selectors
+from vitrina.feed.explore.ranking import explore_page
+
+LANDING_PHOTOS = 9  # three rows of three
+
+
+def landing(request):
+    """What a visitor sees at "/": what Vitrina is, public photos from Explore and shops, sign up or log in."""
+    photos = explore_page(viewer=None, limit=LANDING_PHOTOS).items
+    context = {"page": Page(items=photos, next_cursor=None), "shops": selectors.shops_for_visitors()}
+    return render(request, "feed/landing.html", context)
 
 
 def home(request):
     if not request.user.is_authenticated:
-        return redirect("accounts:login")
+        return landing(request)
     try:
         page = selectors.home_feed(viewer=request.user, cursor=request.GET.get("cursor"), limit=10)
     except InvalidCursor:

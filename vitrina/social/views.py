@@ -57,8 +57,9 @@ def follow(request, username):
         messages.error(request, str(exc.message))
     if request.htmx:
         rel = visibility.relationship(request.user, target)
+        # `swapped`: the new control takes the focus, as the one tapped (or its sheet) is gone.
         context = {"person": target, "rel": rel, "next": safe_next(request, target.get_absolute_url()),
-                   "error": throttled.message if throttled else None}
+                   "error": throttled.message if throttled else None, "swapped": True}
         status = throttled.status if throttled else 200
         return add_retry_after(render(request, "social/_follow_button.html", context, status=status), throttled)
     return _back(request, target.get_absolute_url())
@@ -92,6 +93,7 @@ def follower_remove(request, username):
     services.follower_remove(user=request.user, follower=follower)
     if request.htmx:
         return render(request, "social/_removed_row.html", {"person": follower})
+    messages.success(request, _("%(name)s was removed from your followers.") % {"name": follower.username})
     return _back(request, "/")
 
 
