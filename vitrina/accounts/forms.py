@@ -34,8 +34,10 @@ class SignupForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The rules of AUTH_PASSWORD_VALIDATORS, shown before the first try (in the request's language).
+        # The rules of AUTH_PASSWORD_VALIDATORS, shown under the field before the first try (in the request's language).
         self.fields["password"].help_text = password_validation.password_validators_help_text_html()
+        for field in self.fields.values():
+            field.template_name = "accounts/_field.html"
 
 
 class LoginForm(forms.Form):
