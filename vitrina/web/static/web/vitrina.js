@@ -289,6 +289,7 @@
     input.addEventListener("change", function () {
       clear();
       var file = input.files[0], mine = ++choice;
+      form.classList.toggle("has-file", Boolean(file));
       if (!file) return;
       createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bitmap) {
         if (mine !== choice) { bitmap.close(); return; }
