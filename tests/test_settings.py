@@ -34,7 +34,8 @@ SCREENS = {
     "/accounts/requests/": PRIVACY,
     "/accounts/blocked/": PRIVACY,
 }
-BUSINESS = {"category": "food", "city": "Kolkata", "contact_email": "shop@example.com", "contact_phone": "+91 33 4000 1234"}
+BUSINESS = {"category": "food", "city": "Kolkata", "contact_email": "shop@example.com",
+            "contact_phone": "+91 33 4000 1234"}
 
 
 class Inputs(HTMLParser):
