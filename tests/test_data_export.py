@@ -136,8 +136,8 @@ def test_exports_expire_after_seven_days_and_the_job_deletes_them(
 
 def test_download_page_requests_shows_status_and_links(mira, client, django_capture_on_commit_callbacks):
     client.force_login(mira["mira"])
-    edit = client.get("/accounts/edit/").content.decode()
-    assert 'href="/accounts/data/"' in edit
+    settings_page = client.get("/accounts/settings/").content.decode()
+    assert 'href="/accounts/data/"' in settings_page
     page = client.get("/accounts/data/").content.decode()
     assert 'data-testid="export-request"' in page and 'data-testid="export-download"' not in page
     with django_capture_on_commit_callbacks(execute=True):

@@ -169,7 +169,7 @@ def test_patch_me_cannot_change_the_address_directly(api, make_user):
 def test_change_of_address_through_pages(client, make_user, sending):
     mira = make_user("mira")
     client.force_login(mira)
-    assert 'href="/accounts/email/"' in client.get("/accounts/edit/").content.decode()
+    assert 'href="/accounts/email/"' in client.get("/accounts/settings/account/").content.decode()
     assert client.get("/accounts/email/").status_code == 200
     assert client.post("/accounts/email/", {"email": "m@new.example", "password": "wrong"}).status_code == 422
     with sending():

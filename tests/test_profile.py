@@ -237,10 +237,10 @@ def test_edit_profile_page_saves_and_shows_errors(client, make_user):
     assert "150" in response.content.decode()
     user.refresh_from_db()
     assert user.display_name == ""
-    response = client.post("/accounts/edit/", {**form, "bio": "Привет", "is_private": "on"})
+    response = client.post("/accounts/edit/", {**form, "bio": "Привет"})
     assert response.status_code == 302
     user.refresh_from_db()
-    assert (user.display_name, user.bio, user.is_private) == ("Мира", "Привет", True)
+    assert (user.display_name, user.bio) == ("Мира", "Привет")
 
 
 def test_avatar_page_upload_refuses_bad_file(client, make_user, settings):

@@ -173,8 +173,8 @@ def test_security_page_lists_and_ends_sessions_without_javascript(make_user):
     make_user("mira")
     phone, laptop = browser("mira"), browser("mira", agent="Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) Firefox/133.0")
     app_token("mira")
-    edit = laptop.get("/accounts/edit/").content.decode()
-    assert 'href="/accounts/security/"' in edit
+    settings_page = laptop.get("/accounts/settings/").content.decode()
+    assert 'href="/accounts/security/"' in settings_page
     page = laptop.get("/accounts/security/").content.decode()
     assert "Chrome · Android" in page and "Firefox · macOS" in page and "203.0.113.0/24" in page
     assert "This device" in page

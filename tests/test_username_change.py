@@ -90,7 +90,7 @@ def test_old_profile_url_redirects_while_held(client, make_user, settings):
 def test_username_page_shows_errors(client, make_user):
     mira, _noor = make_user("mira"), make_user("noor")
     client.force_login(mira)
-    assert 'href="/accounts/username/"' in client.get("/accounts/edit/").content.decode()
+    assert 'href="/accounts/username/"' in client.get("/accounts/settings/account/").content.decode()
     assert client.get("/accounts/username/").status_code == 200
     taken = client.post("/accounts/username/", {"username": "noor"})
     assert taken.status_code == 422 and "available" in taken.content.decode()

@@ -99,14 +99,17 @@ def test_main_pages_work_under_the_policy_and_a_violation_is_reported(new_contex
     page.get_by_test_id("search-box").locator("input[type=search]").fill("lens")
     expect(page.locator(".search-results")).to_contain_text("lens.studio")
 
-    # A profile, its grid; edit profile; the language switch submits itself on change.
+    # A profile, its grid; edit profile and its photo crop; Settings -> Language submits itself on a choice.
     page.goto("/lens.studio/")
     expect(page.get_by_test_id("grid-item")).to_have_count(1)
     page.goto("/accounts/edit/")
     expect(page.get_by_label("Name:")).to_have_value("Читатель")
-    page.locator("#language-select").select_option("ru")
+    page.locator("#avatar-input").set_input_files(DATA / "orientation_portrait_6.jpg")
+    expect(page.get_by_test_id("crop-stage")).to_be_visible()
+    page.goto("/accounts/settings/language/")
+    page.get_by_label("Русский").check()
     expect(page.locator("html")).to_have_attribute("lang", "ru")
-    page.locator("#language-select").select_option("en")
+    page.get_by_label("English").check()
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
     # The new post form: previews of the chosen photos are blob: images.

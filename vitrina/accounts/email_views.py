@@ -115,7 +115,7 @@ def email_change(request):
             error = exc
         else:
             messages.success(request, _("Open the link sent to your new address to confirm it."))
-            return redirect("social:edit")
+            return redirect("accounts:settings_account")
     return _render(request, "accounts/email_change.html", {"form": form}, error=error)
 
 

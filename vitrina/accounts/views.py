@@ -87,7 +87,7 @@ def password_change(request):
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password has been changed."))
-            return redirect("social:edit")
+            return redirect("accounts:settings_account")
     status = 422 if request.method == "POST" else 200
     return render(request, "accounts/password.html", {"form": form}, status=status)
 
@@ -110,6 +110,24 @@ def avatar(request):
     else:
         messages.error(request, _("Choose a photo to upload."))
     return redirect("social:edit")
+
+
+@login_required
+def settings_index(request):
+    """Settings: one row per screen (Edit profile, Account, Privacy, Security, Language, Your data) and Log out."""
+    return render(request, "accounts/settings.html")
+
+
+@login_required
+def settings_account(request):
+    """Settings -> Account: email address, username and password, each on its own page."""
+    return render(request, "accounts/settings_account.html")
+
+
+@login_required
+def settings_language(request):
+    """Settings -> Language. The choice goes to Django's set_language (the language cookie), as for visitors."""
+    return render(request, "accounts/settings_language.html")
 
 
 @login_required

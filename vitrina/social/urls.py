@@ -7,6 +7,7 @@ app_name = "social"
 # Mounted at the site root, after every other page: /<username>/... belongs to accounts.
 account_urls = [
     path("accounts/edit/", views.edit_profile, name="edit"),
+    path("accounts/settings/privacy/", views.privacy, name="privacy"),
     path("accounts/requests/", views.follow_requests, name="requests"),
     path("accounts/blocked/", views.blocked, name="blocked"),
 ]

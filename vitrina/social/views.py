@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vitrina.accounts.forms import AvatarForm, ProfileForm
+from vitrina.accounts.forms import AvatarForm, PrivacyForm, ProfileForm
 from vitrina.core.errors import NotFound, ServiceError, Throttled
 from vitrina.core.forms import add_service_error
 from vitrina.core.htmx import render_htmx
@@ -132,14 +132,37 @@ def blocked(request):
 
 @login_required
 def edit_profile(request):
+    was_business = request.user.is_business
     form = ProfileForm.for_user(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.account_update(user=request.user, data=form.cleaned_data)
+            user = services.account_update(user=request.user, data=form.cleaned_data)
         except ServiceError as exc:
             add_service_error(form, exc)
         else:
+            if user.is_business and not was_business:
+                # The business fields appear only now that the account is one: back to fill them in.
+                messages.success(request, _("Profile saved. Add your business details."))
+                return redirect("social:edit")
             messages.success(request, _("Profile saved."))
             return redirect("profile", username=request.user.username)
     status = 422 if request.method == "POST" else 200
     return render(request, "social/edit.html", {"form": form, "avatar_form": AvatarForm()}, status=status)
+
+
+@login_required
+def privacy(request):
+    """Settings -> Privacy: the private-account switch, follow requests and blocked accounts."""
+    # An unticked box sends nothing: an empty POST is still a choice (public).
+    form = PrivacyForm(request.POST if request.method == "POST" else None,
+                       initial={"is_private": request.user.is_private})
+    if request.method == "POST" and form.is_valid():
+        is_private = form.cleaned_data["is_private"]
+        if is_private != request.user.is_private:
+            # Going public approves every pending request (the service does it in the same transaction).
+            services.privacy_set(user=request.user, is_private=is_private)
+            messages.success(request, _("Your account is private now.") if is_private
+                             else _("Your account is public now."))
+        return redirect("social:privacy")
+    # The count of pending requests comes from the navigation context processor.
+    return render(request, "social/privacy.html", {"form": form})
