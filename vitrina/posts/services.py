@@ -1,4 +1,4 @@
-"""Writes for posts: create, edit, delete, likes, comments, saves.
+"""Writes for posts: create, edit, delete, likes, comments, saves, reports.
 
 Every photo is decoded and re-encoded before anything is written; files are
 stored before the rows that point to them and removed again if the rows fail,
@@ -32,6 +32,8 @@ from vitrina.posts.models import (
     PostHashtag,
     PostMedia,
     PostMention,
+    PostReport,
+    ReportReason,
     Save,
 )
 from vitrina.social import visibility
@@ -265,3 +267,19 @@ def save_create(*, user: User, post: Post) -> None:
 def save_delete(*, user: User, post: Post) -> None:
     Save.objects.filter(user=user, post=post).delete()
 
+
+def post_report(*, reporter: User, post: Post, reason: str) -> bool:
+    """Report a post the reporter may see, for the moderators. Once per reporter and post: a second
+    report changes nothing and returns False (the first one stands)."""
+    _require_visible(reporter, post)
+    if reason not in ReportReason.values:
+        message = _("Choose why you are reporting this post.")
+        raise InvalidInput(message, code="invalid_reason", fields={"reason": [message]})
+    if post.author_id == reporter.pk:
+        raise InvalidInput(_("You cannot report your own post."), code="own_post")
+    try:
+        with transaction.atomic():
+            PostReport.objects.create(reporter=reporter, post=post, reason=reason)
+    except IntegrityError:
+        return False
+    return True

@@ -219,3 +219,66 @@
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:load", function (event) { init(event.target); });
 })();
+
+/* == posts: the post's ⋯ sheet (copy link, share), the comment bar == */
+(function () {
+  "use strict";
+
+  /* A toast like Django's messages (base.html), for what happened in the page itself. */
+  function toast(text, isError) {
+    var box = document.querySelector(".messages:not(.verify-banner)");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "messages";
+      box.setAttribute("role", "status");
+      box.setAttribute("data-testid", "toasts");
+      document.body.appendChild(box);
+    }
+    var message = document.createElement("p");
+    message.className = "message toast" + (isError ? " error" : "");
+    message.dataset.timed = "1";
+    message.textContent = text;
+    box.appendChild(message);
+    setTimeout(function () { message.classList.add("hide"); }, 4000);
+    setTimeout(function () { message.remove(); }, 4400);
+  }
+  function closeSheetOf(element) {
+    var sheet = element.closest("details.sheet-host");
+    if (sheet) sheet.open = false;
+  }
+
+  /* Copy link: the Clipboard API instead of opening the link (which is what happens without it). */
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-copy-link]");
+    if (!link || !navigator.clipboard || !window.isSecureContext) return;
+    event.preventDefault();
+    navigator.clipboard.writeText(link.dataset.copyLink).then(
+      function () { toast(link.dataset.copied); },
+      function () { toast(link.dataset.copyFailed, true); });
+    closeSheetOf(link);
+  });
+  /* Share: only where the browser has a share sheet of its own. */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-share-url]");
+    if (!button || !navigator.share) return;
+    closeSheetOf(button);
+    navigator.share({ title: button.dataset.shareTitle, url: button.dataset.shareUrl })
+      .catch(function () { /* dismissed: nothing to say */ });
+  });
+  function showShare(root) {
+    if (!navigator.share) return;
+    root.querySelectorAll("[data-share-url][hidden]").forEach(function (button) { button.hidden = false; });
+  }
+  /* A comment just added sits above the fixed comment bar, in view (scroll-margin in vitrina.css). */
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var list = event.detail.target;
+    if (!list || list.id !== "comment-list" || !list.lastElementChild) return;
+    list.lastElementChild.scrollIntoView({ block: "nearest" });
+  });
+
+  function init(root) {
+    showShare(root);
+  }
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:load", function (event) { init(event.target); });
+})();
