@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -11,6 +12,7 @@ from vitrina.core.pagination import InvalidCursor
 from vitrina.core.views import not_found_as_404
 from vitrina.posts import selectors, services
 from vitrina.posts.forms import CommentForm, PostEditForm, PostForm
+from vitrina.posts.frames import FrameChoice
 from vitrina.posts.models import Comment, ReportReason
 
 
@@ -25,6 +27,7 @@ def create(request):
             post = services.post_create(
                 author=request.user, uploads=request.FILES.getlist("images"), caption=form.cleaned_data["caption"],
                 location=form.cleaned_data["location"], alt_texts=alt_texts,
+                frame=form.cleaned_data["frame"] or FrameChoice.ORIGINAL, crops=request.POST.getlist("crop") or None,
             )
         except ServiceError as exc:
             form.add_error(None, str(exc.message))
@@ -34,7 +37,8 @@ def create(request):
             return redirect(post)
     elif request.method == "POST":
         status = 422
-    return add_retry_after(render(request, "posts/create.html", {"form": form}, status=status), error)
+    context = {"form": form, "max_photos": settings.MAX_PHOTOS_PER_POST}
+    return add_retry_after(render(request, "posts/create.html", context, status=status), error)
 
 
 @not_found_as_404
