@@ -62,7 +62,7 @@ def parse_crop(value) -> CropBox | None:
         raise ValueError("a crop box is four fractions")
     x, y, width, height = (float(part) for part in parts)
     # A browser's rounding may put an edge a hair past 1.
-    slack = 1e-6
+    slack = 1e-5
     if width <= 0 or height <= 0 or x + width > 1 + slack or y + height > 1 + slack:
         raise ValueError("outside the photo")
     return CropBox(x, y, min(width, 1 - x), min(height, 1 - y))

@@ -200,6 +200,12 @@
     navigator.share({ title: button.dataset.shareTitle, url: button.dataset.shareUrl })
       .catch(function () { /* dismissed: nothing to say */ });
   });
+  /* A sheet closed and opened again starts from its list of actions, not inside a step (report, delete). */
+  document.addEventListener("toggle", function (event) {
+    var sheet = event.target;
+    if (!sheet.matches || !sheet.matches("details.sheet-host") || sheet.open) return;
+    sheet.querySelectorAll("details.sheet-step[open]").forEach(function (step) { step.open = false; });
+  }, true);
   function showShare(root) {
     if (!navigator.share) return;
     root.querySelectorAll("[data-share-url][hidden]").forEach(function (button) { button.hidden = false; });
