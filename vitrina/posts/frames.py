@@ -29,7 +29,7 @@ FIXED_RATIOS = {FrameChoice.SQUARE: 1.0, FrameChoice.PORTRAIT: 4 / 5}
 # The frames pages can draw, as CSS classes `frame-<ratio x 100>` (vitrina.css): inline style
 # attributes are refused by the Content-Security-Policy, so a carousel's aspect-ratio comes from
 # the nearest of these. They include the common camera shapes (4:3, 3:2, 16:9); between them the
-# steps are small enough that covering the frame trims at most ~2% of the first photo.
+# steps are small enough that covering the frame trims at most 3.5% of the first photo's width or height.
 DISPLAY_RATIOS = (0.8, 0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15, 1.2, 1.25, 4 / 3, 1.4, 1.5, 1.6, 1.7, 16 / 9, 1.85, 1.91)
 
 
