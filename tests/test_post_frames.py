@@ -79,7 +79,7 @@ def test_an_8_megapixel_photo_is_cut_to_the_frame(make_user, settings, frame, si
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["orientation_landscape_6.jpg", "orientation_landscape_3.jpg", "orientation_landscape_8.jpg"])
+@pytest.mark.parametrize("name", [f"orientation_landscape_{n}.jpg" for n in (3, 6, 8)])
 def test_the_box_is_placed_on_the_photo_as_it_is_seen_upright(make_user, settings, name):
     # The eight orientation samples show one picture; stored turned by their EXIF tag, each is upright.
     # A box at the left edge of the upright picture must cut the same part from every one of them.
@@ -94,7 +94,8 @@ def test_the_box_is_placed_on_the_photo_as_it_is_seen_upright(make_user, setting
     # ... and not the centre, nor the other side.
     centred = make_post(author, photos=("orientation_landscape_1.jpg",), frame=FrameChoice.SQUARE)
     assert difference(result, largest_jpeg(centred.media.get(), settings)) > 8
-    right = make_post(author, photos=("orientation_landscape_1.jpg",), frame=FrameChoice.SQUARE, crops=["0.4,0.2,0.6,0.8"])
+    right = make_post(author, photos=("orientation_landscape_1.jpg",), frame=FrameChoice.SQUARE,
+                      crops=["0.4,0.2,0.6,0.8"])
     assert difference(result, largest_jpeg(right.media.get(), settings)) > 8
 
 
@@ -112,7 +113,8 @@ def test_the_original_frame_fits_the_others_to_the_first_photo(make_user):
 
 @pytest.mark.django_db
 def test_without_boxes_a_square_frame_centres_each_photo(make_user):
-    post = make_post(make_user("mira"), photos=("Canon_40D.jpg", "orientation_portrait_1.jpg"), frame=FrameChoice.SQUARE)
+    post = make_post(make_user("mira"), photos=("Canon_40D.jpg", "orientation_portrait_1.jpg"),
+                     frame=FrameChoice.SQUARE)
     assert [(m.width, m.height) for m in post.media.all()] == [(68, 68), (450, 450)]
 
 

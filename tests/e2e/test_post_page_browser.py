@@ -27,7 +27,8 @@ FAKE_SHARE = "navigator.share = data => { window.sharedData = data; return Promi
 BOXES = """carousel => {
   const box = el => { const r = el.getBoundingClientRect(); return [r.width, r.height]; };
   const track = carousel.querySelector(".carousel-track");
-  return { frame: box(track), photos: [...track.querySelectorAll("img")].map(img => [...box(img), getComputedStyle(img).objectFit]) };
+  const photos = [...track.querySelectorAll("img")].map(img => [...box(img), getComputedStyle(img).objectFit]);
+  return { frame: box(track), photos: photos };
 }"""
 
 
@@ -45,7 +46,8 @@ def dark_edge(png: bytes) -> float:
     image = Image.open(io.BytesIO(png)).convert("L")
     width, height = image.size
     strip = max(2, width // 25)
-    return min(ImageStat.Stat(image.crop(box)).mean[0] for box in ((0, 0, strip, height), (width - strip, 0, width, height)))
+    edges = ((0, 0, strip, height), (width - strip, 0, width, height))
+    return min(ImageStat.Stat(image.crop(box)).mean[0] for box in edges)
 
 
 def translated(language, msgid):
@@ -77,7 +79,8 @@ def test_post_page_sheet_comment_bar_and_square_post(new_context, make_user, loc
     make_user("mira.photos")
     author = make_user("lens.studio")
     # Landscape first, portrait second: the carousel takes the first one's 4:3 frame.
-    theirs = make_post(author, caption="Two shapes", photos=("orientation_landscape_1.jpg", "orientation_portrait_6.jpg"))
+    theirs = make_post(author, caption="Two shapes",
+                       photos=("orientation_landscape_1.jpg", "orientation_portrait_6.jpg"))
     for number in range(12):
         services.comment_create(author=author, post=theirs, text=f"Comment number {number}")
 
