@@ -20,7 +20,7 @@ def test_create_carousel_double_tap_like_and_comment(new_context, make_user, out
     previews = page.get_by_test_id("previews").locator("li")
     expect(previews).to_have_count(3)
     # Move the first photo one place to the right, then describe the photo now first.
-    previews.nth(0).get_by_role("button", name="→").click()
+    previews.nth(0).get_by_role("button", name="Move down").click()
     previews.nth(0).locator("input[name=alt_text]").fill("A bay with boats")
     page.get_by_label("Caption").fill("Три кадра за день #москва #কলকাতা @nobody")
     page.get_by_label("Location").fill("Москва")

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vitrina.posts.frames import FrameChoice
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -11,6 +13,9 @@ class PostForm(forms.Form):
     caption = forms.CharField(label=_("Caption"), required=False, max_length=10000,
                               widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2200}))
     location = forms.CharField(label=_("Location"), required=False, max_length=500)
+    # Where each photo sits in the frame comes as `crop` fields, one per photo, checked by the service.
+    frame = forms.ChoiceField(label=_("Frame"), choices=FrameChoice.choices, initial=FrameChoice.ORIGINAL,
+                              required=False, widget=forms.RadioSelect)
 
 
 class PostEditForm(forms.Form):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from vitrina.media.signing import signed_url
 from vitrina.social import visibility
@@ -148,3 +149,28 @@ class Save(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "post"], name="save_unique")]
         indexes = [models.Index(fields=["user", "-id"], name="save_user_recent")]
+
+
+class ReportReason(models.TextChoices):
+    SPAM = "spam", _("Spam")
+    NUDITY = "nudity", _("Nudity or sexual content")
+    VIOLENCE = "violence", _("Violence or dangerous acts")
+    HATE = "hate", _("Hate speech or symbols")
+    SCAM = "scam", _("Scam or fraud")
+    OTHER = "other", _("Something else")
+
+
+class PostReport(models.Model):
+    """A member's report of a post, for moderators (Django admin). One per reporter and post."""
+
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_reports")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=16, choices=ReportReason.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["reporter", "post"], name="post_report_once")]
+        indexes = [models.Index(fields=["-created_at"], name="post_report_recent")]  # the moderators' queue
+
+    def __str__(self):
+        return f"{self.reporter_id} -> {self.post_id}: {self.reason}"

@@ -1,4 +1,4 @@
-"""Writes for posts: create, edit, delete, likes, comments, saves.
+"""Writes for posts: create, edit, delete, likes, comments, saves, reports.
 
 Every photo is decoded and re-encoded before anything is written; files are
 stored before the rows that point to them and removed again if the rows fail,
@@ -18,7 +18,8 @@ from vitrina.accounts.models import User
 from vitrina.core import throttle
 from vitrina.core.errors import Forbidden, InvalidInput, NotFound
 from vitrina.core.text import clean_text
-from vitrina.media import images, pipeline
+from vitrina.media import crop, images, pipeline
+from vitrina.posts import frames
 from vitrina.posts import text as post_text
 from vitrina.posts.models import (
     ALT_TEXT_MAX,
@@ -32,6 +33,8 @@ from vitrina.posts.models import (
     PostHashtag,
     PostMedia,
     PostMention,
+    PostReport,
+    ReportReason,
     Save,
 )
 from vitrina.social import visibility
@@ -93,9 +96,55 @@ def _link_mentions(post: Post, caption: str) -> None:
     PostMention.objects.bulk_create([PostMention(post=post, user=user) for user in users])
 
 
+def _check_frame(frame: str, crops: list | None, photos: int) -> list[crop.CropBox | None] | None:
+    """The crop boxes sent with the photos (None: none sent), checked before any photo is read."""
+    if frame not in frames.FrameChoice.values:
+        message = _("Choose a frame for the photos: original, square or 4:5.")
+        raise InvalidInput(message, code="invalid_frame", fields={"frame": [message]})
+    if crops is None:
+        return None
+    if not isinstance(crops, list) or len(crops) != photos:
+        message = _("Each photo needs its place in the frame. Choose the photos again.")
+        raise InvalidInput(message, code="invalid_crop", fields={"crops": [message]})
+    boxes = []
+    for number, value in enumerate(crops, 1):
+        try:
+            boxes.append(frames.parse_crop(value))
+        except ValueError:
+            message = _("Photo %(number)s has no valid place in the frame. Choose the photos again.") % {
+                "number": number}
+            raise InvalidInput(message, code="invalid_crop", fields={"crops": [message]}) from None
+    return boxes
+
+
+def _process_photos(uploads: list, *, frame: str, boxes: list | None) -> list[pipeline.ProcessedPhoto]:
+    """Every photo decoded and re-encoded, in order; with a frame chosen or boxes sent, each is first
+    cut to the frame (the first photo's own shape, within the range, for the original frame)."""
+    if frame == frames.FrameChoice.ORIGINAL and boxes is None:
+        return [pipeline.process_photo(images.read_upload(upload)) for upload in uploads]
+    ratio = frames.FIXED_RATIOS.get(frame)
+    processed = []
+    for number, upload in enumerate(uploads, 1):
+        data = images.read_upload(upload)
+        if ratio is None:
+            ratio = frames.clamp_ratio(crop.upright_ratio(data))
+        try:
+            data = crop.crop_photo(data, box=boxes[number - 1] if boxes else None, ratio=ratio)
+        except crop.BoxMismatch:
+            message = _("Photo %(number)s has no valid place in the frame. Choose the photos again.") % {
+                "number": number}
+            raise InvalidInput(message, code="invalid_crop", fields={"crops": [message]}) from None
+        processed.append(pipeline.process_photo(data))
+    return processed
+
+
 def post_create(
-    *, author: User, uploads: list, caption: str = "", alt_texts: list | None = None, location: str = ""
+    *, author: User, uploads: list, caption: str = "", alt_texts: list | None = None, location: str = "",
+    frame: str = frames.FrameChoice.ORIGINAL, crops: list | None = None,
 ) -> Post:
+    """A post of the uploaded photos. `frame` (frames.FrameChoice) is the shape they are shown in; `crops`,
+    one per photo, where each sits in it ("x,y,width,height" in fractions, or "center"). Without
+    crops, a square or 4:5 frame centres each photo; the original frame leaves each photo its shape."""
     throttle.rate_limit(action="post", ident=author.pk)
     if not uploads:
         raise InvalidInput(_("Add at least one photo."), code="no_photos",
@@ -108,13 +157,14 @@ def post_create(
     caption = _clean(caption)
     tags = _check_caption(caption)
     alt_texts = _check_alt_texts(alt_texts, len(uploads))
+    boxes = _check_frame(frame, crops, len(uploads))
     location = _clean(location, multiline=False)
     if len(location) > LOCATION_MAX:
         message = _("Locations can have at most %(max)s characters.") % {"max": LOCATION_MAX}
         raise InvalidInput(message, fields={"location": [message]})
 
     # All photos are decoded before anything is stored: one bad file refuses the post.
-    processed = [pipeline.process_photo(images.read_upload(upload)) for upload in uploads]
+    processed = _process_photos(uploads, frame=frame, boxes=boxes)
 
     stored: list[str] = []
     try:
@@ -265,3 +315,19 @@ def save_create(*, user: User, post: Post) -> None:
 def save_delete(*, user: User, post: Post) -> None:
     Save.objects.filter(user=user, post=post).delete()
 
+
+def post_report(*, reporter: User, post: Post, reason: str) -> bool:
+    """Report a post the reporter may see, for the moderators. Once per reporter and post: a second
+    report changes nothing and returns False (the first one stands)."""
+    _require_visible(reporter, post)
+    if reason not in ReportReason.values:
+        message = _("Choose why you are reporting this post.")
+        raise InvalidInput(message, code="invalid_reason", fields={"reason": [message]})
+    if post.author_id == reporter.pk:
+        raise InvalidInput(_("You cannot report your own post."), code="own_post")
+    try:
+        with transaction.atomic():
+            PostReport.objects.create(reporter=reporter, post=post, reason=reason)
+    except IntegrityError:
+        return False
+    return True

@@ -9,6 +9,7 @@ urlpatterns = [
     path("p/<int:post_id>/", views.detail, name="detail"),
     path("p/<int:post_id>/edit/", views.edit, name="edit"),
     path("p/<int:post_id>/delete/", views.delete, name="delete"),
+    path("p/<int:post_id>/report/", views.report, name="report"),
     path("p/<int:post_id>/like/", views.like, name="like"),
     path("p/<int:post_id>/save/", views.save, name="save"),
     path("p/<int:post_id>/likes/", views.likers, name="likers"),

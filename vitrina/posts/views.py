@@ -1,17 +1,19 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vitrina.core.errors import NotFound, ServiceError, Throttled
+from vitrina.core.errors import InvalidInput, NotFound, ServiceError, Throttled
 from vitrina.core.htmx import render_htmx
 from vitrina.core.http import add_retry_after, safe_next
 from vitrina.core.pagination import InvalidCursor
 from vitrina.core.views import not_found_as_404
 from vitrina.posts import selectors, services
 from vitrina.posts.forms import CommentForm, PostEditForm, PostForm
-from vitrina.posts.models import Comment
+from vitrina.posts.frames import FrameChoice
+from vitrina.posts.models import Comment, ReportReason
 
 
 @login_required
@@ -25,6 +27,7 @@ def create(request):
             post = services.post_create(
                 author=request.user, uploads=request.FILES.getlist("images"), caption=form.cleaned_data["caption"],
                 location=form.cleaned_data["location"], alt_texts=alt_texts,
+                frame=form.cleaned_data["frame"] or FrameChoice.ORIGINAL, crops=request.POST.getlist("crop") or None,
             )
         except ServiceError as exc:
             form.add_error(None, str(exc.message))
@@ -34,7 +37,8 @@ def create(request):
             return redirect(post)
     elif request.method == "POST":
         status = 422
-    return add_retry_after(render(request, "posts/create.html", {"form": form}, status=status), error)
+    context = {"form": form, "max_photos": settings.MAX_PHOTOS_PER_POST}
+    return add_retry_after(render(request, "posts/create.html", context, status=status), error)
 
 
 @not_found_as_404
@@ -44,7 +48,8 @@ def detail(request, post_id):
         comments = selectors.comments_page(viewer=request.user, post=post, cursor=request.GET.get("cursor"))
     except InvalidCursor:
         return redirect(post)
-    context = {"post": post, "comments": comments, "comment_form": CommentForm()}
+    context = {"post": post, "comments": comments, "comment_form": CommentForm(), "reasons": ReportReason.choices,
+               "permalink": request.build_absolute_uri(post.get_absolute_url())}
     return render_htmx(request, "posts/detail.html", "posts/_comments.html", context)
 
 
@@ -79,6 +84,31 @@ def delete(request, post_id):
     services.post_delete(post=post, actor=request.user)
     messages.success(request, _("Post deleted."))
     return redirect("profile", username=request.user.username)
+
+
+@login_required
+@not_found_as_404
+def report(request, post_id):
+    """The reason choice (inside the post's ⋯ sheet, or this page without it) and the report itself."""
+    post = selectors.post_visible(viewer=request.user, post_id=post_id)
+    context = {"post": post, "reasons": ReportReason.choices}
+    if request.method != "POST":
+        return render(request, "posts/report.html", context)
+    reason = request.POST.get("reason", "")
+    try:
+        created = services.post_report(reporter=request.user, post=post, reason=reason)
+    except InvalidInput as exc:
+        context.update(error=exc.message, chosen=reason)
+        template = "posts/_report_form.html" if request.htmx else "posts/report.html"
+        return render(request, template, context, status=exc.status)
+    if created:
+        done = _("Thanks for letting us know. The report has been sent to our moderators.")
+    else:
+        done = _("You have already reported this post. Thanks for letting us know.")
+    if request.htmx:
+        return render(request, "posts/_report_done.html", {"message": done})
+    messages.success(request, done)
+    return redirect(post)
 
 
 def _toggle(request, post_id, *, undo: str, add, remove):

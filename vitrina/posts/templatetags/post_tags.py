@@ -4,6 +4,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from vitrina.media.signing import signed_url
+from vitrina.posts.frames import frame_class
 from vitrina.posts.text import hashtag_spans, mention_spans, normalize_tag
 
 register = template.Library()
@@ -40,3 +41,10 @@ def picture(media, sizes="(min-width: 640px) 600px, 100vw", lazy=True, grid=Fals
     jpg = ", ".join(f"{signed_url(e['jpg'])} {e['w']}w" for e in widths if "jpg" in e)
     fallback = signed_url(widths[-1]["jpg"]) if "jpg" in widths[-1] else ""
     return {"media": media, "webp": webp, "jpg": jpg, "fallback": fallback, "sizes": sizes, "lazy": lazy}
+
+
+@register.filter
+def carousel_frame(post) -> str:
+    """The CSS class of the frame a post's carousel is shown in: the first photo's shape (posts.frames)."""
+    first = next(iter(post.media.all()), None)
+    return frame_class(first.width, first.height) if first else frame_class(1, 1)
