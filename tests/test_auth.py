@@ -125,7 +125,9 @@ def test_login_page_logs_in_and_logout_needs_post(client, make_user):
     assert response.status_code == 302 and response["Location"] == "/mira/"
     assert client.get("/accounts/logout/").status_code == 405
     assert client.post("/accounts/logout/").status_code == 302
-    assert client.get("/").status_code == 302
+    # Logged out, the home page is the visitors' landing page, not mira's feed.
+    home = client.get("/")
+    assert 'data-testid="landing"' in home.content.decode() and not home.wsgi_request.user.is_authenticated
 
 
 def test_login_page_refuses_offsite_next(client, make_user):

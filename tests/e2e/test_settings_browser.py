@@ -156,5 +156,6 @@ def test_settings_on_a_phone(new_context, make_user, output_dir, monkeypatch, lo
     with Image.open(io.BytesIO(served.body())) as image:
         assert image.width == image.height and difference(image, top_left) < 6
     expect_loaded_image(page.get_by_test_id("nav-profile").locator("img.avatar"))
-    assert sorted(p.name for p in folder.glob("*.png")) == ["edit-profile.png", "settings.png"]
+    # Other tests keep their screenshots in the same folder; these two were made by this run (removed above).
+    assert {"edit-profile.png", "settings.png"} <= {p.name for p in folder.glob("*.png")}
     print(f"\nScreenshots ({language}): {folder}")
