@@ -4,12 +4,20 @@ from vitrina.core.htmx import render_htmx
 from vitrina.core.pagination import InvalidCursor
 from vitrina.feed import selectors
 
+# The first page holds the post a phone shows on opening and the one after it; the rest come
+# as the reader scrolls (htmx, or "Show more" without JavaScript), PAGE at a time. With ten
+# posts in the first page a phone fetched the photos of five at once, though it shows one:
+# browsers load lazy images 1250-2500 px below the screen (bench/pages.py, README).
+FIRST_PAGE = 2
+PAGE = 10
+
 
 def home(request):
     if not request.user.is_authenticated:
         return redirect("accounts:login")
     try:
-        page = selectors.home_feed(viewer=request.user, cursor=request.GET.get("cursor"), limit=10)
+        cursor = request.GET.get("cursor")
+        page = selectors.home_feed(viewer=request.user, cursor=cursor, limit=PAGE if cursor else FIRST_PAGE)
     except InvalidCursor:
         return redirect("web:home")
     context = {"page": page, "newest": page.items[0].pk if page.items else 0}
