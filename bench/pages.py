@@ -76,7 +76,8 @@ LOAD_TIMEOUT_S = 60
 
 # LCP and CLS from the entries the browser buffered during the load.
 VITALS = """() => new Promise(resolve => {
-  const out = {lcp_ms: null, lcp_element: null, cls: 0};
+  const paint = performance.getEntriesByName('first-contentful-paint')[0];
+  const out = {lcp_ms: null, lcp_element: null, cls: 0, fcp_ms: paint ? paint.startTime : null};
   new PerformanceObserver(list => {
     const last = list.getEntries().at(-1);
     if (last) { out.lcp_ms = last.startTime; out.lcp_element = last.element ? last.element.tagName + (last.url ? ' ' + last.url.split('?')[0].split('/').pop() : '') : null; }
@@ -163,13 +164,14 @@ def load(browser, base: str, path: str, *, network: dict, state: dict | None) ->
     def sent(event):
         if event["request"]["url"].startswith("data:"):
             return
-        requests.setdefault(event["requestId"], {"url": event["request"]["url"], "bytes": 0})
+        requests.setdefault(event["requestId"], {"url": event["request"]["url"], "bytes": 0, "start": event["timestamp"],
+                                                 "priority": event["request"].get("initialPriority", "")})
         in_flight.add(event["requestId"])
         last_change[0] = time.monotonic()
 
     def finished(event):
         if event["requestId"] in requests:
-            requests[event["requestId"]]["bytes"] = event["encodedDataLength"]
+            requests[event["requestId"]].update(bytes=event["encodedDataLength"], end=event["timestamp"])
         in_flight.discard(event["requestId"])
         last_change[0] = time.monotonic()
 
@@ -205,6 +207,7 @@ def load(browser, base: str, path: str, *, network: dict, state: dict | None) ->
     vitals = page.evaluate(VITALS)
     context.close()
     failures = [r for r in requests.values() if r.get("failed") or r.get("status", 200) >= 400]
+    origin = min((r["start"] for r in requests.values()), default=0)
     if failures:
         raise RuntimeError(f"{path}: failed requests: {failures}")
     return {
@@ -213,8 +216,12 @@ def load(browser, base: str, path: str, *, network: dict, state: dict | None) ->
         "lcp_ms": round(vitals["lcp_ms"]) if vitals["lcp_ms"] is not None else None,
         "lcp_element": vitals["lcp_element"],
         "cls": round(vitals["cls"], 4),
+        "fcp_ms": round(vitals["fcp_ms"]) if vitals["fcp_ms"] is not None else None,
+        # Each request: when it was sent and finished (ms from the first), its bytes and initial priority.
         "detail": [{"url": re.sub(r"\?.*", "", r["url"].removeprefix(base)), "bytes": r["bytes"],
-                    "encoding": r.get("encoding", "")} for r in requests.values()],
+                    "encoding": r.get("encoding", ""), "priority": r["priority"],
+                    "sent_ms": round((r["start"] - origin) * 1000),
+                    "done_ms": round((r["end"] - origin) * 1000) if "end" in r else None} for r in requests.values()],
     }
 
 
