@@ -3,7 +3,7 @@
     .venv/bin/python bench/pages.py [--runs 5] [--network slow4g|lighthouse-rtt] [--output PATH]
 
 Starts Vitrina as the README deploys it (`make setup` then `make serve`: translations, migrations,
-collectstatic, seed_demo, then granian over WSGI with one worker and MALLOC_ARENA_MAX=2) on a
+collectstatic, avatar_variants, seed_demo, then granian over WSGI with one worker and MALLOC_ARENA_MAX=2) on a
 fresh var/ directory and a free port, then loads each page in Debian's Chromium driven by
 Playwright, as a phone (390x844, DPR 2, touch), every run in a new browser profile with the
 cache disabled (cold cache; a member's run carries only the session cookie):
@@ -106,6 +106,7 @@ def start_server(var: Path) -> tuple[subprocess.Popen, str]:
     manage(env, "compile_translations", "-v0")
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
+    manage(env, "avatar_variants", "-v0")
     manage(env, "seed_demo", "-v0")
     port = free_port()
     server_log = open(var / "granian.log", "w")
@@ -247,6 +248,8 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--keep", action="store_true", help="keep the temporary var/ directory")
     args = parser.parse_args()
+    if not shutil.which(CHROMIUM):
+        sys.exit(f"bench/pages.py needs Debian's chromium at {CHROMIUM} (apt-get install chromium)")
     network = NETWORKS[args.network]
     info, code = machine(), fingerprint()
     started = time.monotonic()
