@@ -247,6 +247,7 @@ def main() -> None:
     parser.add_argument("--network", choices=sorted(NETWORKS), default="slow4g")
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--keep", action="store_true", help="keep the temporary var/ directory")
+    parser.add_argument("--note", default="", help="saved with the result (e.g. which code was measured)")
     args = parser.parse_args()
     if not shutil.which(CHROMIUM):
         sys.exit(f"bench/pages.py needs Debian's chromium at {CHROMIUM} (apt-get install chromium)")
@@ -313,6 +314,7 @@ def main() -> None:
         "throttling": {**network, "cpu_slowdown": CPU_SLOWDOWN},
         "server": "granian --interface wsgi --workers 1 --blocking-threads 4 (make serve), SQLite, seed_demo",
         "code": code,
+        "note": args.note,
         "runs_per_page": args.runs,
         "targets": TARGETS,
         "checks": checks,
