@@ -80,7 +80,10 @@ VITALS = """() => new Promise(resolve => {
   const out = {lcp_ms: null, lcp_element: null, cls: 0, fcp_ms: paint ? paint.startTime : null};
   new PerformanceObserver(list => {
     const last = list.getEntries().at(-1);
-    if (last) { out.lcp_ms = last.startTime; out.lcp_element = last.element ? last.element.tagName + (last.url ? ' ' + last.url.split('?')[0].split('/').pop() : '') : null; }
+    if (!last) return;
+    out.lcp_ms = last.startTime;
+    const file = last.url ? ' ' + last.url.split('?')[0].split('/').pop() : '';
+    out.lcp_element = last.element ? last.element.tagName + file : null;
   }).observe({type: 'largest-contentful-paint', buffered: true});
   new PerformanceObserver(list => {
     for (const e of list.getEntries()) if (!e.hadRecentInput) out.cls += e.value;
@@ -165,7 +168,8 @@ def load(browser, base: str, path: str, *, network: dict, state: dict | None) ->
     def sent(event):
         if event["request"]["url"].startswith("data:"):
             return
-        requests.setdefault(event["requestId"], {"url": event["request"]["url"], "bytes": 0, "start": event["timestamp"],
+        requests.setdefault(event["requestId"], {"url": event["request"]["url"], "bytes": 0,
+                                                 "start": event["timestamp"],
                                                  "priority": event["request"].get("initialPriority", "")})
         in_flight.add(event["requestId"])
         last_change[0] = time.monotonic()
@@ -296,7 +300,8 @@ def main() -> None:
         "shop_profile_kb": shop["kb"]["max"] <= TARGETS["shop_profile"]["max_kb"],
     }
     log(f"\nmachine: {info['cpu_model']}, {info['cores']} cores, {info['ram_mb']} MB RAM; load average "
-        f"{info['loadavg_at_start'][0]:.2f} at start, {info['loadavg_at_end'][0]:.2f} at end; Chromium {browser_version}")
+        f"{info['loadavg_at_start'][0]:.2f} at start, {info['loadavg_at_end'][0]:.2f} at end; "
+        f"Chromium {browser_version}")
     log(f"throttling: {network['name']}: {network['latency_ms']} ms latency per request, {network['down_kbps']} kbps "
         f"down, {network['up_kbps']} kbps up; CPU slowed {CPU_SLOWDOWN}x (Emulation.setCPUThrottlingRate); "
         f"phone 390x844 at DPR 2; cache disabled, a new browser profile per load")
