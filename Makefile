@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WEB_WORKERS ?= 1
 
-.PHONY: run test setup serve worker scheduler backup restore messages install install-test clean bench-media bench-feed bench-scaling
+.PHONY: run test setup serve worker scheduler backup restore messages install install-test clean bench-media bench-feed bench-scaling bench-pages
 
 $(VENV)/.run-installed: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,7 @@ setup: install
 	$(PY) manage.py compile_translations -v0
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py avatar_variants -v0
 	$(PY) manage.py seed_demo
 
 # MALLOC_ARENA_MAX=2: libvips works in threads, and glibc's per-thread arenas
@@ -76,6 +77,10 @@ bench-scaling: install
 	$(PY) bench/feed.py --backend postgres --accounts 10000 --edges 500000 --posts 100000 --likes 200000 \
 		--saves 10000 --only mixed
 	$(PY) bench/scaling.py
+
+# First loads in a throttled phone Chromium (Debian's chromium): bytes, requests, LCP, CLS.
+bench-pages: install-test
+	$(PY) bench/pages.py
 
 # Refresh the .po catalogs after changing strings (needs GNU gettext, for developers only).
 messages: install

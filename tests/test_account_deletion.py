@@ -151,7 +151,8 @@ def test_after_the_grace_period_the_account_is_purged_with_its_media(
         services.export_request(user=alice)
     alice.refresh_from_db()
     alice_files = [name for item in world["alice_post"].media.all() for name in item.storage_names()]
-    alice_files.append(alice.avatar)
+    alice_files += alice.avatar_files()
+    assert len(alice.avatar_files()) == 3  # the JPEG and the small WebPs
     export_file = Path(settings.EXPORT_ROOT) / alice.data_exports.get().file
     assert export_file.exists() and all((Path(settings.MEDIA_ROOT) / n).exists() for n in alice_files)
     services.account_delete_request(user=alice, password=PASSWORD)

@@ -18,6 +18,7 @@ def test_seed_demo_creates_a_dozen_accounts_once(capsys):
     assert users.count() == 12
     assert {u.account_type for u in users} == {"personal", "creator", "business"}
     assert all(u.avatar for u in users)
+    assert all(set(u.avatar_small) == {"96", "192"} for u in users)  # the small WebPs pages show
     assert Follow.objects.count() > 30
     assert FollowRequest.objects.filter(target__username="ivan.codes").count() == 1
     for user in users:

@@ -248,11 +248,15 @@ def test_home_page_scrolls_with_htmx(page_client, make_user, publish):
     for _ in range(12):
         publish(author)
     client = page_client(fan)
+    # The first page is short (what a phone shows and the next post); then ten at a time.
     page = client.get("/").content.decode()
-    assert page.count('data-testid="feed-post"') == 10 and 'data-testid="feed-more"' in page
+    assert page.count('data-testid="feed-post"') == 2 and 'data-testid="feed-more"' in page
     cursor = page.split("?cursor=")[1].split('"')[0]
     more = client.get(f"/?cursor={cursor}", headers={"HX-Request": "true"}).content.decode()
-    assert more.count('data-testid="feed-post"') == 2 and "<html" not in more
+    assert more.count('data-testid="feed-post"') == 10 and "<html" not in more
+    cursor = more.split("?cursor=")[1].split('"')[0]
+    last = client.get(f"/?cursor={cursor}", headers={"HX-Request": "true"}).content.decode()
+    assert last.count('data-testid="feed-post"') == 0 and 'data-testid="feed-more"' not in last
 
 
 def test_feed_cards_match_the_post_schema_and_stay_fresh(api, make_user, publish):

@@ -393,13 +393,21 @@ def test_blurhash_matches_the_reference_encoder():
     assert blurhash.encode(rgb=rgb, width=6, height=4) == "LuH_-.3KN=-p*jNHWqrtd?esfSeo"
 
 
-def test_avatar_is_a_clean_320_square():
+def test_avatar_is_a_clean_320_square_with_small_webp_squares():
     for name in ("orientation_portrait_6.jpg", "heic_IMG_5195.HEIC", "Nikon_D70.jpg"):
-        content = process_avatar((PHOTOS / name).read_bytes())
-        image = Image.open(io.BytesIO(content))
-        assert (image.format, image.size, image.mode) == ("JPEG", (320, 320), "RGB")
-        assert len(image.getexif()) == 0 and "icc_profile" not in image.info
-        assert b"Exif\x00\x00" not in content
+        avatar = process_avatar((PHOTOS / name).read_bytes())
+        files = [("JPEG", 320, avatar.jpeg), *(("WEBP", side, avatar.small[side]) for side in (96, 192))]
+        for fmt, side, content in files:
+            image = Image.open(io.BytesIO(content))
+            assert (image.format, image.size, image.mode) == (fmt, (side, side), "RGB")
+            assert len(image.getexif()) == 0 and "icc_profile" not in image.info
+            assert b"Exif\x00\x00" not in content
+        # Small enough to be worth it: a few KB, not the JPEG's 15-20.
+        assert len(avatar.small[96]) < len(avatar.small[192]) < len(avatar.jpeg)
+        # The same picture at every size.
+        jpeg_small = Image.open(io.BytesIO(avatar.jpeg)).convert("L").resize((24, 24))
+        webp_small = Image.open(io.BytesIO(avatar.small[96])).convert("L").resize((24, 24))
+        assert sum(abs(a - b) for a, b in zip(jpeg_small.tobytes(), webp_small.tobytes())) / 576 < 8
 
 
 def test_avatar_refuses_what_photos_refuse():

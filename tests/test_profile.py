@@ -12,9 +12,9 @@ pytestmark = pytest.mark.django_db
 PHOTOS = Path(__file__).parent / "data" / "photos"
 
 
-def stored_files(settings):
+def stored_files(settings, suffix=""):
     root = Path(settings.MEDIA_ROOT)
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+    return sorted(p for p in root.rglob(f"*{suffix}") if p.is_file()) if root.exists() else []
 
 
 def test_patch_me_changes_only_given_fields(api, make_user):
@@ -131,13 +131,17 @@ def test_avatar_is_square_upright_and_without_metadata(api, make_user, settings)
     response = api(user).upload("/me/avatar", {"image": jpeg_upload(PHOTOS / "gps_DSCN0010.jpg")})
     assert response.status_code == 200
     url = response.json()["avatar_url"]
-    assert url.startswith("/media/avatars/")
-    [stored] = stored_files(settings)
-    data = stored.read_bytes()
-    image = Image.open(io.BytesIO(data))
-    assert image.size == (320, 320)
-    assert not image.getexif()
-    assert b"Exif" not in data and b"GPS" not in data and b"NIKON" not in data.upper()
+    assert url.startswith("/media/avatars/") and url.endswith(".jpg")
+    [stored] = stored_files(settings, ".jpg")
+    assert len(stored_files(settings, ".webp")) == 2
+    user.refresh_from_db()
+    for path, (fmt, side) in [(stored, ("JPEG", 320)), *((Path(settings.MEDIA_ROOT) / user.avatar_small[str(side)],
+                                                          ("WEBP", side)) for side in (96, 192))]:
+        data = path.read_bytes()
+        image = Image.open(io.BytesIO(data))
+        assert (image.format, image.size) == (fmt, (side, side))
+        assert not image.getexif()
+        assert b"Exif" not in data and b"GPS" not in data and b"NIKON" not in data.upper()
     # The file is served at its URL.
     assert api().client.get(url).status_code == 200
 
@@ -147,7 +151,7 @@ def test_avatar_applies_exif_orientation(api, make_user, settings):
     source = Image.open(PHOTOS / "orientation_portrait_6.jpg")
     assert source.getexif().get(0x0112) == 6
     assert api(user).upload("/me/avatar", {"image": jpeg_upload(PHOTOS / "orientation_portrait_6.jpg")}).status_code == 200
-    [stored] = stored_files(settings)
+    [stored] = stored_files(settings, ".jpg")
     got = thumbnail(Image.open(stored))
     # Of the four ways the source could be turned, the stored avatar must look most
     # like the one EXIF orientation 6 asks for (a quarter turn clockwise).
@@ -172,11 +176,12 @@ def test_new_avatar_replaces_and_deletes_the_old_file(api, make_user, settings, 
     user = make_user("mira")
     me = api(user)
     me.upload("/me/avatar", {"image": jpeg_upload(PHOTOS / "gps_DSCN0010.jpg")})
-    [first] = stored_files(settings)
+    first = stored_files(settings)
+    assert len(first) == 3  # the JPEG and the two small WebPs
     with django_capture_on_commit_callbacks(execute=True):
         me.upload("/me/avatar", {"image": jpeg_upload(PHOTOS / "orientation_portrait_6.jpg")})
-    [second] = stored_files(settings)
-    assert first != second
+    second = stored_files(settings)
+    assert len(second) == 3 and not set(first) & set(second)
     with django_capture_on_commit_callbacks(execute=True):
         assert me.delete("/me/avatar").json()["avatar_url"] == ""
     assert stored_files(settings) == []
@@ -220,8 +225,8 @@ def test_script_appended_to_jpeg_is_not_stored(api, make_user, settings):
     payload = (PHOTOS / "gps_DSCN0010.jpg").read_bytes() + b"<script>alert('x')</script>"
     upload = SimpleUploadedFile("x.jpg", payload, content_type="image/jpeg")
     assert api(user).upload("/me/avatar", {"image": upload}).status_code == 200
-    [stored] = stored_files(settings)
-    assert b"<script>" not in stored.read_bytes()
+    assert len(stored_files(settings)) == 3
+    assert not any(b"<script>" in stored.read_bytes() for stored in stored_files(settings))
 
 
 def test_avatar_without_file_is_422(api, make_user):

@@ -32,6 +32,7 @@ from werkzeug.serving import make_server
 
 from tests.posts_helpers import photo
 from vitrina.media import signing
+from vitrina.media.images import url_of
 from vitrina.social import services as social_services
 
 pytestmark = pytest.mark.django_db
@@ -212,11 +213,15 @@ def test_avatars_are_public_at_a_stable_url(bucket, api, make_user, s3_endpoint)
     assert response.status_code == 200, response.content
     url = response.json()["avatar_url"]
     assert url.startswith(f"{s3_endpoint}/{BUCKET}/avatars/") and "?" not in url
-    [(key, content)] = stored(bucket, "avatars/").items()
-    assert key_of(url) == key
+    objects = stored(bucket, "avatars/")
+    user.refresh_from_db()
+    assert set(objects) == {key_of(url), *user.avatar_small.values()}  # the JPEG and the small WebPs pages show
     fetched = requests.get(url, timeout=10)
-    assert fetched.status_code == 200 and fetched.content == content
+    assert fetched.status_code == 200 and fetched.content == objects[key_of(url)]
     assert api().get("/accounts/mira").json()["avatar_url"] == url
+    for name in user.avatar_small.values():
+        small = requests.get(url_of(name), timeout=10)
+        assert small.status_code == 200 and small.content == objects[name]
 
 
 def image_sources(response) -> list[str]:

@@ -1,5 +1,6 @@
 """Vitrina behind the real server that `make run` starts (granian, WSGI), on its own database."""
 
+import gzip
 import json
 import os
 import socket
@@ -76,7 +77,13 @@ def test_health_pages_and_static_files(server):
     css = body.decode().split('href="/static/web/vitrina')[1].split('"')[0]
     status, headers, body = request(server + "/static/web/vitrina" + css)
     assert status == 200 and b".bottom-nav" in body
-    assert "max-age" in headers.get("Cache-Control", "")
+    # A hashed name never changes content: cached for good (whitenoise, CompressedManifestStaticFilesStorage).
+    assert headers["Cache-Control"] == "max-age=315360000, public, immutable"
+    status, headers, gzipped = request(server + "/static/web/vitrina" + css, headers={"Accept-Encoding": "gzip"})
+    assert headers["Content-Encoding"] == "gzip" and gzip.decompress(gzipped) == body
+    # Pages are compressed by the app itself.
+    status, headers, page = request(server + "/accounts/login/", headers={"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "gzip" and b"Vitrina" in gzip.decompress(page)
 
 
 def test_api_over_http(server):

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below whitenoise, whose static files are compressed already; above everything that writes a body.
+    "vitrina.core.compression.TextGZipMiddleware",
     "vitrina.core.middleware.refuse_nul_path_middleware",
     "vitrina.core.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -23,11 +23,11 @@ def test_home_feed_scrolls_past_two_pages(new_context, make_user, output_dir):
     page = new_context("phone").new_page()
     log_in(page, "reader")
     posts = page.get_by_test_id("feed-post")
-    expect(posts).to_have_count(10)
+    expect(posts).to_have_count(2)
     expect(posts.first).to_contain_text("Post number 24")
     # Placeholders are painted from the BlurHash until each photo arrives.
-    assert page.evaluate("() => document.querySelectorAll('.slide[data-blurhash]').length") == 10
-    for expected in (20, 25):
+    assert page.evaluate("() => document.querySelectorAll('.slide[data-blurhash]').length") == 2
+    for expected in (12, 22, 25):
         page.get_by_test_id("feed-more").scroll_into_view_if_needed()
         expect(posts).to_have_count(expected)
     expect(posts.last).to_contain_text("Post number 0")

@@ -60,6 +60,9 @@ class User(AbstractUser):
     bio = models.CharField(_("bio"), max_length=150, blank=True)
     website = models.URLField(_("website"), max_length=200, blank=True)
     avatar = models.CharField(max_length=255, blank=True, help_text="Storage name of the avatar file.")
+    # {"96": "<storage name>", "192": "<storage name>"}: the small WebP squares pages show. Empty for
+    # an avatar stored before they existed, which pages show from `avatar` (manage.py avatar_variants).
+    avatar_small = models.JSONField(default=dict, blank=True)
     account_type = models.CharField(
         _("account type"), max_length=16, choices=AccountType.choices, default=AccountType.PERSONAL
     )
@@ -97,6 +100,10 @@ class User(AbstractUser):
     @property
     def name(self) -> str:
         return self.display_name or self.username
+
+    def avatar_files(self) -> list[str]:
+        """Storage names of every file of the avatar (the JPEG and its small WebPs)."""
+        return [name for name in (self.avatar, *(self.avatar_small or {}).values()) if name]
 
     @property
     def has_verified_email(self) -> bool:

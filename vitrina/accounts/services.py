@@ -8,6 +8,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.validators import EmailValidator
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
@@ -22,7 +23,7 @@ from vitrina.accounts.validators import normalize_username, validate_username
 from vitrina.core import throttle
 from vitrina.core.errors import InvalidInput, Throttled, Unauthenticated, invalid_from_django
 from vitrina.core.text import clean_text, has_direction_controls
-from vitrina.media import images
+from vitrina.media import images, pipeline
 
 PROFILE_FIELDS = (
     "display_name", "bio", "website", "email", "account_type",
@@ -190,28 +191,52 @@ def password_change(
 
 
 def avatar_set(*, user: User, upload) -> User:
-    content = images.render_avatar(upload)
-    name = images.store(content, folder="avatars", extension="jpg")
-    old = user.avatar
+    processed = images.render_avatar(upload)
+    name = images.store(processed.jpeg, folder="avatars", extension="jpg")
     try:
-        with transaction.atomic():
-            User.objects.filter(pk=user.pk).update(avatar=name)
-    except DatabaseError:
+        small = images.store_avatar_small(processed)
+    except BaseException:
         images.delete_quietly(name)
         raise
-    user.avatar = name
-    if old:
-        transaction.on_commit(partial(images.delete_quietly, old))
+    old = user.avatar_files()
+    try:
+        with transaction.atomic():
+            User.objects.filter(pk=user.pk).update(avatar=name, avatar_small=small)
+    except DatabaseError:
+        for stored in [name, *small.values()]:
+            images.delete_quietly(stored)
+        raise
+    user.avatar, user.avatar_small = name, small
+    for stored in old:
+        transaction.on_commit(partial(images.delete_quietly, stored))
     return user
 
 
 def avatar_remove(*, user: User) -> User:
-    old = user.avatar
-    User.objects.filter(pk=user.pk).update(avatar="")
-    user.avatar = ""
-    if old:
-        transaction.on_commit(partial(images.delete_quietly, old))
+    old = user.avatar_files()
+    User.objects.filter(pk=user.pk).update(avatar="", avatar_small={})
+    user.avatar, user.avatar_small = "", {}
+    for stored in old:
+        transaction.on_commit(partial(images.delete_quietly, stored))
     return user
+
+
+def avatar_small_backfill(*, user: User) -> bool:
+    """Make the small WebP avatars of an avatar stored before they existed; False if there was nothing
+    to do (no avatar, or already made). An avatar changed meanwhile keeps its own: these are dropped."""
+    if not user.avatar or user.avatar_small:
+        return False
+    with default_storage.open(user.avatar, "rb") as stored:
+        processed = pipeline.process_avatar(stored.read())
+    small = images.store_avatar_small(processed)
+    with transaction.atomic():
+        updated = User.objects.filter(pk=user.pk, avatar=user.avatar, avatar_small={}).update(avatar_small=small)
+    if not updated:
+        for name in small.values():
+            images.delete_quietly(name)
+        return False
+    user.avatar_small = small
+    return True
 
 
 def user_suspend(*, user: User) -> None:

@@ -14,12 +14,20 @@ def landing(request):
     context = {"page": Page(items=photos, next_cursor=None), "shops": selectors.shops_for_visitors()}
     return render(request, "feed/landing.html", context)
 
+# The first page holds the post a phone shows on opening and the one after it; the rest come
+# as the reader scrolls (htmx, or "Show more" without JavaScript), PAGE at a time. With ten
+# posts in the first page a phone fetched the photos of five at once, though it shows one:
+# browsers load lazy images 1250-2500 px below the screen (bench/pages.py, README).
+FIRST_PAGE = 2
+PAGE = 10
+
 
 def home(request):
     if not request.user.is_authenticated:
         return landing(request)
     try:
-        page = selectors.home_feed(viewer=request.user, cursor=request.GET.get("cursor"), limit=10)
+        cursor = request.GET.get("cursor")
+        page = selectors.home_feed(viewer=request.user, cursor=cursor, limit=PAGE if cursor else FIRST_PAGE)
     except InvalidCursor:
         return redirect("web:home")
     context = {"page": page, "newest": page.items[0].pk if page.items else 0}

@@ -35,7 +35,8 @@ def account_purge(*, user: User) -> None:
     with transaction.atomic():
         account_ids, post_ids = counters.around(user)
         counters.lock(account_ids=account_ids, post_ids=post_ids)
-        avatar = User.objects.filter(pk=user.pk).values_list("avatar", flat=True).first()
+        current = User.objects.filter(pk=user.pk).only("avatar", "avatar_small").first()
+        avatar_files = current.avatar_files() if current else []
         Like.objects.filter(user=user).delete()
         # A comment's replies (by others, on the same post) go with it, as in comment_delete.
         Comment.objects.filter(author=user).delete()
@@ -48,8 +49,8 @@ def account_purge(*, user: User) -> None:
         User.objects.filter(pk=user.pk).delete()
         account_ids.discard(user.pk)
         counters.recount(account_ids=account_ids, post_ids=post_ids)
-        if avatar:
-            transaction.on_commit(partial(images.delete_quietly, avatar))
+        for name in avatar_files:
+            transaction.on_commit(partial(images.delete_quietly, name))
         for name in export_files:
             transaction.on_commit(partial(exports.delete_file, name))
 

@@ -37,8 +37,8 @@ def read_upload(upload) -> bytes:
     return data
 
 
-def render_avatar(upload) -> bytes:
-    """A square JPEG avatar, upright, sRGB, with no metadata."""
+def render_avatar(upload) -> pipeline.ProcessedAvatar:
+    """A square avatar (a JPEG and smaller WebPs), upright, sRGB, with no metadata."""
     return pipeline.process_avatar(read_upload(upload))
 
 
@@ -46,6 +46,19 @@ def store(content: bytes, *, folder: str, extension: str) -> str:
     """Save under a random, unguessable name; returns the storage name."""
     name = f"{folder}/{secrets.token_hex(2)}/{secrets.token_urlsafe(18)}.{extension}"
     return default_storage.save(name, ContentFile(content))
+
+
+def store_avatar_small(processed: pipeline.ProcessedAvatar) -> dict[str, str]:
+    """Store the small WebP avatars; {"96": name, "192": name}. Nothing is left behind on failure."""
+    names: dict[str, str] = {}
+    try:
+        for side, content in processed.small.items():
+            names[str(side)] = store(content, folder="avatars", extension="webp")
+    except BaseException:
+        for name in names.values():
+            delete_quietly(name)
+        raise
+    return names
 
 
 def store_photo_variants(processed: pipeline.ProcessedPhoto, stored: list[str]) -> dict:

@@ -18,6 +18,10 @@ from vitrina.media.header import open_header, unreadable
 
 VARIANT_WIDTHS = (1080, 640, 320)
 AVATAR_SIZE = 320
+# What pages show: avatars are 26 to 86 CSS px (150 on wide screens), so 96 px serves a
+# screen of one or two device pixels per CSS pixel for most, and 192 px the large ones.
+# The demo's 320 px JPEG avatars of 5-21 KB became WebPs of 1-7 KB.
+AVATAR_SMALL_SIZES = (96, 192)
 # Instagram's range: from 4:5 portrait to 1.91:1 landscape; outside it, centre-crop to the nearer limit.
 MIN_RATIO = 4 / 5
 MAX_RATIO = 1.91
@@ -166,11 +170,23 @@ def process_photo(data: bytes) -> ProcessedPhoto:
     return ProcessedPhoto(width=base.width, height=base.height, blurhash=placeholder, variants=variants)
 
 
-def process_avatar(data: bytes) -> bytes:
-    """A square JPEG avatar, AVATAR_SIZE wide, centre-cropped, with the same checks and cleaning as photos."""
+@dataclass(frozen=True)
+class ProcessedAvatar:
+    jpeg: bytes  # AVATAR_SIZE square: the avatar the API links to and the data export holds
+    small: dict[int, bytes]  # WebP squares by side (AVATAR_SMALL_SIZES), for pages
+
+
+def process_avatar(data: bytes) -> ProcessedAvatar:
+    """A square avatar, AVATAR_SIZE wide as JPEG and smaller as WebP, centre-cropped, with the
+    same checks and cleaning as photos.
+
+    A stored avatar JPEG goes through unchanged in shape, so this also makes the small WebP
+    avatars of an avatar stored before they existed (manage.py avatar_variants).
+    """
     kind, header = open_header(data)
     image = _decode(data, kind=kind, header=header, width=AVATAR_SIZE, height=AVATAR_SIZE, upscale=True)
     try:
-        return _encode(image, fmt="jpg")
+        small = {side: _encode(image.resize(side / image.width), fmt="webp") for side in AVATAR_SMALL_SIZES}
+        return ProcessedAvatar(jpeg=_encode(image, fmt="jpg"), small=small)
     except pyvips.Error:
         raise unreadable() from None

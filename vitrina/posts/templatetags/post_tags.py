@@ -31,16 +31,33 @@ def linkify(text: str) -> str:
     return mark_safe("".join(out).replace("\n", "<br>"))
 
 
-@register.inclusion_tag("posts/_picture.html")
-def picture(media, sizes="(min-width: 640px) 600px, 100vw", lazy=True, grid=False):
-    """A <picture> with WebP and JPEG sources at every stored width, and signed URLs."""
+# The first two rows of a grid are on a phone's screen when the page opens; the rest load lazily.
+GRID_EAGER = 6
+
+
+@register.inclusion_tag("posts/_picture.html", takes_context=True)
+def picture(context, media, sizes="(min-width: 640px) 600px, 100vw", position=0, lead=False, grid=False):
+    """A <picture> with WebP and JPEG sources at every stored width, and signed URLs.
+
+    What loads at once: the lead photo (position 0 of the post marked lead, the first on the
+    page: its largest contentful paint), fetched first; and the first rows of a grid. Every
+    other photo, later slides and later posts, loads lazily as it nears the screen, and so
+    does everything on a later page (?cursor=, appended as the reader scrolls). A grid offers
+    only its small widths.
+    """
+    request = context.get("request")
+    later_page = bool(request and request.GET.get("cursor"))
+    if grid:
+        loading = "eager" if position < GRID_EAGER and not later_page else "lazy"
+    else:
+        loading = "lead" if lead and not position and not later_page else "lazy"
     widths = sorted(media.files.values(), key=lambda entry: entry["w"])
     if grid:
         widths = widths[:2]  # 320 and 640 are plenty for a third of a phone screen
     webp = ", ".join(f"{signed_url(e['webp'])} {e['w']}w" for e in widths if "webp" in e)
     jpg = ", ".join(f"{signed_url(e['jpg'])} {e['w']}w" for e in widths if "jpg" in e)
     fallback = signed_url(widths[-1]["jpg"]) if "jpg" in widths[-1] else ""
-    return {"media": media, "webp": webp, "jpg": jpg, "fallback": fallback, "sizes": sizes, "lazy": lazy}
+    return {"media": media, "webp": webp, "jpg": jpg, "fallback": fallback, "sizes": sizes, "loading": loading}
 
 
 @register.filter
