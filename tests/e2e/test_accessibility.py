@@ -15,11 +15,12 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tests.e2e.helpers import DEMO_MEMBER as MEMBER
+from tests.e2e.helpers import log_in
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
-MEMBER = "anna.petrova"  # seed_demo: follows coffee.corner, has posts and followers
-DEMO_PASSWORD = "vitrina-demo-2026"
 SHOP = "coffee.corner"
 LANGUAGES = {"en-US": "en", "ru-RU": "ru", "bn-BD": "bn"}
 SCREENS = {"landing", "login", "signup", "profile", "followers", "shop-member", "unfollow-sheet", "remove-sheet",
@@ -36,15 +37,6 @@ RUN_AXE = """async () => {
 
 def violations(page) -> list[str]:
     return page.evaluate(RUN_AXE)
-
-
-def log_in(page) -> None:
-    page.goto("/accounts/login/")
-    form = page.get_by_test_id("login-form")
-    form.locator("input[name=username]").fill(MEMBER)
-    form.locator("input[name=password]").fill(DEMO_PASSWORD)
-    form.locator("button[type=submit]").click()
-    expect(page.get_by_test_id("nav-profile")).to_be_visible()
 
 
 def test_main_pages_have_no_serious_accessibility_violations(new_context, output_dir):

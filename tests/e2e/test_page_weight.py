@@ -16,15 +16,13 @@ import time
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests.e2e.conftest import PHONE
+from tests.e2e.helpers import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-MEMBER = "anna.petrova"  # seed_demo's member: follows shops and friends
-DEMO_PASSWORD = "vitrina-demo-2026"
 KB = 1024
 IDLE_S = 0.5
 YEAR = 365 * 24 * 3600
@@ -90,12 +88,7 @@ def first_load(browser, base_url, path, storage_state=None):
 def member_session(browser, base_url):
     context = browser.new_context(base_url=base_url, **PHONE)
     page = context.new_page()
-    page.goto("/accounts/login/")
-    form = page.get_by_test_id("login-form")
-    form.locator("input[name=username]").fill(MEMBER)
-    form.locator("input[name=password]").fill(DEMO_PASSWORD)
-    form.locator("button[type=submit]").click()
-    expect(page.get_by_test_id("nav-profile")).to_be_visible()
+    log_in(page)
     state = context.storage_state()
     context.close()
     return state

@@ -12,8 +12,8 @@ import pytest
 from PIL import Image, ImageStat
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
 from tests.e2e.conftest import OUTPUT_DIR
+from tests.e2e.helpers import log_in
 from tests.e2e.test_browser import DATA, expect_loaded_image, po_translation
 from tests.e2e.test_tap_targets import small_targets
 from tests.posts_helpers import make_post
@@ -30,15 +30,6 @@ BOXES = """carousel => {
   const photos = [...track.querySelectorAll("img")].map(img => [...box(img), getComputedStyle(img).objectFit]);
   return { frame: box(track), photos: photos };
 }"""
-
-
-def log_in(page, username):
-    page.goto("/accounts/login/")
-    form = page.get_by_test_id("login-form")
-    form.locator("input[name=username]").fill(username)
-    form.locator("input[name=password]").fill(PASSWORD)
-    form.locator("button[type=submit]").click()
-    expect(page.get_by_test_id("nav-profile")).to_be_visible()
 
 
 def dark_edge(png: bytes) -> float:

@@ -8,13 +8,12 @@ inside a sentence (a #hashtag or @mention in a caption), whose size is the text'
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import expect
 
+from tests.e2e.helpers import DEMO_MEMBER as MEMBER
+from tests.e2e.helpers import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-MEMBER = "anna.petrova"  # a demo account (seed_demo): follows shops, has posts and followers
-DEMO_PASSWORD = "vitrina-demo-2026"
 
 # Visible controls smaller than the minimum, described for the failure message.
 SMALL_TARGETS = """(minimum) => {
@@ -82,12 +81,7 @@ def test_every_control_is_a_tap_target(new_context, save_screen, locale):
         save_screen(visitor, screen_name("visitor", path))
 
     member = new_context("phone", locale=locale).new_page()
-    member.goto("/accounts/login/")
-    form = member.get_by_test_id("login-form")
-    form.locator("input[name=username]").fill(MEMBER)
-    form.locator("input[name=password]").fill(DEMO_PASSWORD)
-    form.locator("button[type=submit]").click()
-    expect(member.get_by_test_id("nav-profile")).to_be_visible()
+    log_in(member)
     member_pages = [
         "/", "/explore/", f"/{MEMBER}/", "/coffee.corner/", f"/p/{post.pk}/", f"/p/{post.pk}/likes/", "/create/",
         "/accounts/edit/", f"/{MEMBER}/followers/", "/accounts/saved/", "/explore/search/?q=coffee", "/explore/search/?q=coffee&type=hashtags",
