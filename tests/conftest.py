@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import get_resolver
+from django.utils import translation
 
 from vitrina.accounts import services as account_services
 from vitrina.core import built_state
@@ -34,6 +35,9 @@ def _test_settings(settings, tmp_path):
     settings.EXPORT_ROOT = tmp_path / "exports"
     cache.clear()
     built_state.forget_local()
+    # LocaleMiddleware activates a request's language in the test's thread and leaves it active: a test
+    # after one that asked for a Russian page would otherwise read its messages in Russian.
+    translation.deactivate()
     yield
     cache.clear()
     built_state.forget_local()
