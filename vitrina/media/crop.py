@@ -85,7 +85,7 @@ def crop_photo(data: bytes, *, box: CropBox | None, ratio: float) -> bytes:
     # Decoded upright and in sRGB by the pipeline's own decoder (HEIC included), shrunk on load
     # as far as the box still has the largest variant's width.
     scale = min(1.0, pipeline.VARIANT_WIDTHS[0] / box_width)
-    whole = pipeline._decode(data, kind=kind, header=header, width=max(1, round(width * scale)),
+    whole = pipeline.decode(data, kind=kind, header=header, width=max(1, round(width * scale)),
                              height=max(1, round(height * scale)), upscale=False)
     x_scale, y_scale = whole.width / width, whole.height / height
     out_width = min(pipeline.VARIANT_WIDTHS[0], box_width)

@@ -99,7 +99,7 @@ def _jpeg_shrink(header: pyvips.Image, *, width: int, height: int) -> int:
     return shrink
 
 
-def _decode(data: bytes, *, kind: str, header: pyvips.Image, width: int, height: int, upscale: bool) -> pyvips.Image:
+def decode(data: bytes, *, kind: str, header: pyvips.Image, width: int, height: int, upscale: bool) -> pyvips.Image:
     """Upright, centre-cropped to width x height, in sRGB, decoded once with shrink-on-load."""
     options = dict(height=height, crop="centre", size="both" if upscale else "down")
     if header.get_typeof("icc-profile-data"):
@@ -152,7 +152,7 @@ def process_photo(data: bytes) -> ProcessedPhoto:
     crop_width = max(1, math.floor(upright_height * MAX_RATIO)) if ratio == MAX_RATIO else upright_width
     width = min(VARIANT_WIDTHS[0], crop_width)
     height = _height_for(width=width, ratio=ratio)
-    base = _decode(data, kind=kind, header=header, width=width, height=height, upscale=False)
+    base = decode(data, kind=kind, header=header, width=width, height=height, upscale=False)
     variants: list[Variant] = []
     try:
         for target in VARIANT_WIDTHS:
@@ -184,7 +184,7 @@ def process_avatar(data: bytes) -> ProcessedAvatar:
     avatars of an avatar stored before they existed (manage.py avatar_variants).
     """
     kind, header = open_header(data)
-    image = _decode(data, kind=kind, header=header, width=AVATAR_SIZE, height=AVATAR_SIZE, upscale=True)
+    image = decode(data, kind=kind, header=header, width=AVATAR_SIZE, height=AVATAR_SIZE, upscale=True)
     try:
         small = {side: _encode(image.resize(side / image.width), fmt="webp") for side in AVATAR_SMALL_SIZES}
         return ProcessedAvatar(jpeg=_encode(image, fmt="jpg"), small=small)
