@@ -14,6 +14,7 @@ def landing(request):
     context = {"page": Page(items=photos, next_cursor=None), "shops": selectors.shops_for_visitors()}
     return render(request, "feed/landing.html", context)
 
+
 # The first page holds the post a phone shows on opening and the one after it; the rest come
 # as the reader scrolls (htmx, or "Show more" without JavaScript), PAGE at a time. With ten
 # posts in the first page a phone fetched the photos of five at once, though it shows one:
