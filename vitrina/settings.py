@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "vitrina.posts",
     "vitrina.search",
     "vitrina.feed",
+    "vitrina.shop",
+    "vitrina.orders",
+    "vitrina.reviews",
     "vitrina.web",
     "vitrina.demo",
 ]

@@ -35,6 +35,8 @@ urlpatterns += [
     path("", include("vitrina.posts.urls")),
     path("", include("vitrina.search.urls")),
     path("", include("vitrina.feed.urls")),
+    path("", include("vitrina.shop.urls")),
+    path("", include("vitrina.orders.urls")),
     # Last: /<username>/ catches every remaining single segment.
     path("", include("vitrina.social.urls")),
     path("<str:username>/", profile_views.profile, name="profile"),

@@ -25,6 +25,9 @@ class Post(models.Model):
     caption = models.TextField(max_length=CAPTION_MAX, blank=True)
     location = models.CharField(max_length=LOCATION_MAX, blank=True)
     comments_enabled = models.BooleanField(default=True)
+    # Products tagged on the photos, as the post card shows them: written by vitrina.shop.tags
+    # whenever a tag or a tagged product changes (with updated_at, the card's version).
+    product_tags = models.JSONField(default=list, blank=True)
     # Counters change only through services, with F() in the transaction that writes the row.
     like_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
