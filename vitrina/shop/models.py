@@ -36,6 +36,9 @@ class Shop(models.Model):
     accepts_card = models.BooleanField(default=False)
     # Shown to a buyer who chose bank transfer (account number, reference to quote).
     bank_details = models.TextField(max_length=1000, blank=True)
+    # Seller ratings from reviews (vitrina.reviews.services keeps them with F()): average = total / count.
+    rating_total = models.PositiveIntegerField(default=0)
+    rating_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
@@ -76,6 +79,9 @@ class Product(models.Model):
     description = models.TextField(max_length=DESCRIPTION_MAX, blank=True)
     category = models.CharField(max_length=CATEGORY_MAX, blank=True)
     status = models.CharField(max_length=16, choices=ProductStatus.choices, default=ProductStatus.ACTIVE)
+    # Product ratings from reviews, as on Shop.
+    rating_total = models.PositiveIntegerField(default=0)
+    rating_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

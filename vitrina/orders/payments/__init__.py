@@ -1,0 +1,13 @@
+"""Payments behind one provider interface (authorize / capture / refund / webhook).
+
+STUB (interface; the orders-and-payments work fills it in):
+- payment_start(order) -> Payment: called by order placement inside its transaction; creates the order's Payment row
+  with the provider of order.payment_method (cod, bank_transfer, card).
+"""
+
+from vitrina.orders.models import Payment
+
+
+def payment_start(order) -> Payment:
+    return Payment.objects.create(order=order, provider=order.payment_method, amount=order.total,
+                                  currency=order.currency)
