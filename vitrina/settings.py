@@ -7,6 +7,7 @@ setting its variable; README.md lists them all.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -273,6 +274,9 @@ RATE_LIMITS = {
     "like": env_rates("RATE_LIMIT_LIKES", "60/60,1000/3600"),
     "follow": env_rates("RATE_LIMIT_FOLLOWS", "60/600,300/86400"),  # follows and follow requests
 }
+# Checkout: adding, changing and removing cart lines; placing orders (replays of one key count too).
+RATE_LIMITS["cart"] = env_rates("RATE_LIMIT_CART", "120/60,2000/86400")
+RATE_LIMITS["checkout"] = env_rates("RATE_LIMIT_CHECKOUT", "30/600,200/86400")
 # Seconds between writes of a browser session's or token's "last used" time.
 SESSION_TOUCH_EVERY = env_int("SESSION_TOUCH_EVERY", 300)
 
@@ -369,6 +373,10 @@ ACCOUNT_DELETION_GRACE_DAYS = env_int("ACCOUNT_DELETION_GRACE_DAYS", 30)
 EXPORT_TTL_DAYS = env_int("EXPORT_TTL_DAYS", 7)
 # Private directory for those zips when files are stored locally (never under MEDIA_ROOT).
 EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", VAR_DIR / "exports"))
+
+# --- Checkout ------------------------------------------------------------------
+# How long a card order waits for its payment before it expires and its stock is released (seconds).
+CARD_PAYMENT_TIMEOUT = timedelta(seconds=env_int("CARD_PAYMENT_TIMEOUT", 30 * 60))
 
 LOGGING = {
     "version": 1,
