@@ -88,7 +88,7 @@ def promo_create(
 
 
 def promos_of(*, owner) -> list[PromoCode]:
-    return list(PromoCode.objects.filter(shop__owner=owner).order_by("-id"))
+    return list(PromoCode.objects.filter(shop__owner=owner).select_related("shop").order_by("-id"))
 
 
 def promo_for_order(*, shop, code: str, subtotal: Decimal, now: datetime | None = None) -> PromoCode:
