@@ -411,7 +411,7 @@ def test_query_over_100_characters_is_422(api, db, kind):
 
 
 def test_unknown_type_is_422(api, db):
-    assert_error(search(api(), "anna", "products"), 422, "invalid", field="type")
+    assert_error(search(api(), "anna", "shops"), 422, "invalid", field="type")
     assert_error(search(api(), "anna", "ACCOUNTS"), 422, "invalid", field="type")
 
 

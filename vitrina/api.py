@@ -8,6 +8,7 @@ from vitrina.lifecycle.api import router as lifecycle_router
 from vitrina.orders.api import router as checkout_router
 from vitrina.posts.api import router as posts_router
 from vitrina.search.api import router as search_router
+from vitrina.shop.api import router as shop_router
 from vitrina.social.api import router as social_router
 
 api = VitrinaAPI(
@@ -25,4 +26,5 @@ api.add_router("", feed_router)
 api.add_router("", explore_router)
 api.add_router("", search_router)
 api.add_router("", lifecycle_router)
+api.add_router("", shop_router)
 api.add_router("", checkout_router)

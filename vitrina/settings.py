@@ -273,6 +273,8 @@ RATE_LIMITS = {
     "comment": env_rates("RATE_LIMIT_COMMENTS", "20/60,300/3600"),
     "like": env_rates("RATE_LIMIT_LIKES", "60/60,1000/3600"),
     "follow": env_rates("RATE_LIMIT_FOLLOWS", "60/600,300/86400"),  # follows and follow requests
+    # Catalog edits: products, their photos, collections, shop settings (a seller editing by hand).
+    "catalog": env_rates("RATE_LIMIT_CATALOG", "120/600,2000/86400"),
 }
 # Checkout: adding, changing and removing cart lines; placing orders (replays of one key count too).
 RATE_LIMITS["cart"] = env_rates("RATE_LIMIT_CART", "120/60,2000/86400")

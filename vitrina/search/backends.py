@@ -15,7 +15,7 @@ from django.db.models import BooleanField, Exists, Max, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
 from vitrina.posts.models import Hashtag, Post, PostHashtag
-from vitrina.search.indexes import ACCOUNT_FTS, POST_FTS
+from vitrina.search.indexes import ACCOUNT_FTS, POST_FTS, PRODUCT_FTS
 
 # Shorter words match whole words only: a one-letter prefix matches nearly every post.
 PREFIX_MIN = 2
@@ -98,6 +98,11 @@ class SqliteBackend:
                 return
             before, size = chunk[-1], size * POST_CHUNK_GROWTH
 
+    def product_matches(self, terms: list[str]) -> Q:
+        """Products with every word of `terms` (as word prefixes) in the title or the description."""
+        match = " ".join(_fts_phrase(term, prefix=len(term) >= PREFIX_MIN) for term in terms)
+        return Q(pk__in=RawSQL(f"SELECT rowid FROM {PRODUCT_FTS.table} WHERE {PRODUCT_FTS.table} MATCH %s", [match]))
+
 
 def _tsquery(terms: list[str]) -> str:
     # A quoted lexeme in tsquery syntax: quotes doubled, backslashes escaped. The
@@ -117,6 +122,10 @@ def _caption_matches(terms: list[str]) -> RawSQL:
         [_tsquery(terms)],
         output_field=BooleanField(),
     )
+
+
+# Same expression as the GIN index in indexes.PRODUCT_POSTGRESQL_CREATE, or the index is not used.
+PRODUCT_DOCUMENT = """to_tsvector('simple'::regconfig, "shop_product"."title" || ' ' || "shop_product"."description")"""
 
 
 @contextmanager
@@ -192,6 +201,12 @@ class PostgresqlBackend:
                 return
             window = POST_BITMAP_WINDOW if plan is nullcontext else window * POST_WINDOW_GROWTH
             top, plan = low, _bitmap_and_plan
+
+    def product_matches(self, terms: list[str]) -> Q:
+        """Products with every word of `terms` (as word prefixes) in the title or the description."""
+        matches = RawSQL(f"{PRODUCT_DOCUMENT} @@ to_tsquery('simple'::regconfig, %s)", [_tsquery(terms)],
+                         output_field=BooleanField())
+        return Q(matches)
 
 
 _BACKENDS = {"sqlite": SqliteBackend(), "postgresql": PostgresqlBackend()}

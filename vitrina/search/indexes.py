@@ -33,12 +33,17 @@ class FtsIndex:
     # Prefix lengths FTS5 keeps ready-made doclists for ("" for none); other prefixes
     # merge the doclists of every term they match, at query time.
     prefixes: str = ""
+    # Further columns of the source indexed with `column` (a product's description with its title).
+    more_columns: tuple[str, ...] = ()
 
     @property
     def triggers(self) -> dict[str, str]:
-        t, s, c = self.table, self.source, self.column
-        delete = f"INSERT INTO {t}({t}, rowid, {c}) VALUES ('delete', old.id, old.{c});"
-        insert = f"INSERT INTO {t}(rowid, {c}) VALUES (new.id, new.{c});"
+        t, s = self.table, self.source
+        c = ", ".join((self.column, *self.more_columns))
+        old = ", ".join(f"old.{name}" for name in (self.column, *self.more_columns))
+        new = ", ".join(f"new.{name}" for name in (self.column, *self.more_columns))
+        delete = f"INSERT INTO {t}({t}, rowid, {c}) VALUES ('delete', old.id, {old});"
+        insert = f"INSERT INTO {t}(rowid, {c}) VALUES (new.id, {new});"
         return {
             f"{t}_ai": f"CREATE TRIGGER IF NOT EXISTS {t}_ai AFTER INSERT ON {s} BEGIN {insert} END",
             f"{t}_ad": f"CREATE TRIGGER IF NOT EXISTS {t}_ad AFTER DELETE ON {s} BEGIN {delete} END",
@@ -48,8 +53,9 @@ class FtsIndex:
 
     def create_table_sql(self) -> str:
         prefix = f", prefix='{self.prefixes}'" if self.prefixes else ""
+        columns = ", ".join((self.column, *self.more_columns))
         return (
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.table} USING fts5({self.column}, "
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.table} USING fts5({columns}, "
             f"content='{self.source}', content_rowid='id', tokenize=\"{self.tokenizer}\"{prefix})"
         )
 
@@ -65,6 +71,11 @@ POST_FTS = FtsIndex("search_post_fts", "posts_post", "caption", CAPTION_TOKENIZE
 # Names make a small index, and one or two letters is what the box is sent first.
 ACCOUNT_FTS = FtsIndex("search_account_fts", "accounts_user", "display_name", NAME_TOKENIZER, "1 2")
 SQLITE_INDEXES = (POST_FTS, ACCOUNT_FTS)
+# Products: titles and descriptions, tokenized as captions. Installed by a later migration
+# (0002, after the shop's tables exist), so it has its own install and uninstall below.
+PRODUCT_FTS = FtsIndex("search_product_fts", "shop_product", "title", CAPTION_TOKENIZER,
+                       more_columns=("description",))
+PRODUCT_SQLITE_INDEXES = (PRODUCT_FTS,)
 
 POSTGRESQL_CREATE = (
     # Trusted since PostgreSQL 13: the database owner may create it, no superuser needed.
@@ -84,32 +95,46 @@ POSTGRESQL_DROP = (
     "DROP INDEX IF EXISTS search_post_caption_tsv",
     "DROP INDEX IF EXISTS search_user_display_name_trgm",
 )
+# Title and description as one document; must match backends.PRODUCT_DOCUMENT exactly, or it is not used.
+PRODUCT_POSTGRESQL_CREATE = (
+    "CREATE INDEX CONCURRENTLY IF NOT EXISTS search_product_tsv ON shop_product"
+    " USING gin (to_tsvector('simple'::regconfig, title || ' ' || description))",
+)
+PRODUCT_POSTGRESQL_DROP = ("DROP INDEX IF EXISTS search_product_tsv",)
 
 
-def install(connection) -> None:
+def install(connection, *, sqlite_indexes=SQLITE_INDEXES, postgresql_create=POSTGRESQL_CREATE) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            for index in SQLITE_INDEXES:
+            for index in sqlite_indexes:
                 cursor.execute(index.create_table_sql())
                 for sql in index.triggers.values():
                     cursor.execute(sql)
                 # Rows written before the triggers existed.
                 cursor.execute(index.rebuild_sql())
         elif connection.vendor == "postgresql":
-            for sql in POSTGRESQL_CREATE:
+            for sql in postgresql_create:
                 cursor.execute(sql)
 
 
-def uninstall(connection) -> None:
+def uninstall(connection, *, sqlite_indexes=SQLITE_INDEXES, postgresql_drop=POSTGRESQL_DROP) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            for index in SQLITE_INDEXES:
+            for index in sqlite_indexes:
                 for name in index.triggers:
                     cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
                 cursor.execute(f"DROP TABLE IF EXISTS {index.table}")
         elif connection.vendor == "postgresql":
-            for sql in POSTGRESQL_DROP:
+            for sql in postgresql_drop:
                 cursor.execute(sql)
+
+
+def install_products(connection) -> None:
+    install(connection, sqlite_indexes=PRODUCT_SQLITE_INDEXES, postgresql_create=PRODUCT_POSTGRESQL_CREATE)
+
+
+def uninstall_products(connection) -> None:
+    uninstall(connection, sqlite_indexes=PRODUCT_SQLITE_INDEXES, postgresql_drop=PRODUCT_POSTGRESQL_DROP)
 
 
 def repair(connection) -> list[str]:
@@ -120,7 +145,7 @@ def repair(connection) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'trigger')")
         present = {name for _type, name in cursor.fetchall()}
-        for index in SQLITE_INDEXES:
+        for index in SQLITE_INDEXES + PRODUCT_SQLITE_INDEXES:
             # No table: the search migration is not applied (yet, or any more).
             if index.table not in present or set(index.triggers) <= present:
                 continue

@@ -1,10 +1,10 @@
-"""Search for accounts, hashtags and posts: a few indexed queries each, never a scan.
+"""Search for accounts, hashtags, posts and products: a few indexed queries each, never a scan.
 
 The entry points the pages and the API call: they clean the query and the limit,
 and hand it to the module of the kind asked for (accounts, hashtags, posts), which
 asks the database's backend (backends.py) for the engine-specific part.
 Everything found goes through the same visibility rule as the rest of Vitrina
-(vitrina.social.visibility: accounts_listed, and Post.objects.visible_to).
+(vitrina.social.visibility: accounts_listed, Post.objects.visible_to and Product.objects.visible_to).
 """
 
 import unicodedata
@@ -19,6 +19,7 @@ from vitrina.posts.cards import fresh_rows, page_json
 from vitrina.search.accounts import accounts_search
 from vitrina.search.hashtags import hashtags_search
 from vitrina.search.posts import posts_page_ids, posts_search
+from vitrina.search.products import products_search
 from vitrina.social import visibility
 
 QUERY_MAX = 100
@@ -30,6 +31,7 @@ class SearchType(models.TextChoices):
     ACCOUNTS = "accounts", gettext_lazy("Accounts")
     HASHTAGS = "hashtags", gettext_lazy("Hashtags")
     POSTS = "posts", gettext_lazy("Posts")
+    PRODUCTS = "products", gettext_lazy("Products")
 
 
 def clean_query(q: str | None) -> str:
@@ -50,12 +52,14 @@ def clamp_limit(limit: int | None) -> int:
 def search(*, viewer, q: str | None, kind: str, cursor: str | None = None, limit: int | None = None) -> Page:
     """One page of results of the kind asked for; an empty query finds nothing."""
     if kind not in SearchType.values:
-        message = _("Search for accounts, hashtags or posts.")
+        message = _("Search for accounts, hashtags, posts or products.")
         raise InvalidInput(message, fields={"type": [message]})
     text = clean_query(q)
     limit = clamp_limit(limit)
     if kind == SearchType.POSTS:
         return posts_search(viewer=viewer, q=text, cursor=cursor, limit=limit)
+    if kind == SearchType.PRODUCTS:
+        return products_search(viewer=viewer, q=text, cursor=cursor, limit=limit)
     # Ranked lists, not keyset-ordered: only the first page is served, which is what
     # a search box shows; next_cursor is always null for them.
     if kind == SearchType.HASHTAGS:

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from vitrina.posts.models import FORMATS, variant_urls
 from vitrina.shop.money import DECIMAL_PLACES, MAX_DIGITS
 from vitrina.social import visibility
 
@@ -111,6 +112,12 @@ class ProductImage(models.Model):
     class Meta:
         ordering = ["position"]
         constraints = [models.UniqueConstraint(fields=["product", "position"], name="product_image_position")]
+
+    def storage_names(self) -> list[str]:
+        return sorted({name for variant in self.files.values() for key, name in variant.items() if key in FORMATS})
+
+    def signed_urls(self) -> dict[str, dict[str, str]]:
+        return variant_urls(self.files)
 
 
 class ProductVariant(models.Model):
