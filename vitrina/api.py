@@ -7,6 +7,7 @@ from vitrina.feed.explore_api import router as explore_router
 from vitrina.lifecycle.api import router as lifecycle_router
 from vitrina.posts.api import router as posts_router
 from vitrina.search.api import router as search_router
+from vitrina.shop.tags_api import router as shop_tags_router
 from vitrina.social.api import router as social_router
 
 api = VitrinaAPI(
@@ -24,3 +25,4 @@ api.add_router("", feed_router)
 api.add_router("", explore_router)
 api.add_router("", search_router)
 api.add_router("", lifecycle_router)
+api.add_router("", shop_tags_router)

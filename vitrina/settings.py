@@ -272,6 +272,7 @@ RATE_LIMITS = {
     "comment": env_rates("RATE_LIMIT_COMMENTS", "20/60,300/3600"),
     "like": env_rates("RATE_LIMIT_LIKES", "60/60,1000/3600"),
     "follow": env_rates("RATE_LIMIT_FOLLOWS", "60/600,300/86400"),  # follows and follow requests
+    "product_tag": env_rates("RATE_LIMIT_PRODUCT_TAGS", "60/60,600/3600"),  # products tagged on photos
 }
 # Seconds between writes of a browser session's or token's "last used" time.
 SESSION_TOUCH_EVERY = env_int("SESSION_TOUCH_EVERY", 300)
