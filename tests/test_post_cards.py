@@ -37,7 +37,7 @@ def post(make_user):
 def test_a_card_is_plain_data_named_after_the_models(post):
     card = cards.cards_of(rows_of(post))[post.pk]
     assert set(card) == {"id", "caption", "location", "hashtags", "mentions", "media", "comments_enabled",
-                         "created_at", "updated_at", "path"}
+                         "product_tags", "created_at", "updated_at", "path"}
     assert (card["hashtags"], card["mentions"], len(card["media"])) == (["harbor"], ["bob"], 2)
     assert set(card["media"][0]) == {"id", "width", "height", "blurhash", "alt_text", "urls"}
 
@@ -46,7 +46,7 @@ def test_a_card_is_plain_data_named_after_the_models(post):
             return all(isinstance(k, str) and plain(v) for k, v in value.items())
         if isinstance(value, list):
             return all(map(plain, value))
-        return isinstance(value, str | int | bool | datetime)
+        return isinstance(value, str | int | float | bool | datetime)
 
     assert plain(card)
 

@@ -9,6 +9,7 @@ from vitrina.orders.api import router as checkout_router
 from vitrina.posts.api import router as posts_router
 from vitrina.search.api import router as search_router
 from vitrina.shop.api import router as shop_router
+from vitrina.shop.tags_api import router as shop_tags_router
 from vitrina.social.api import router as social_router
 
 api = VitrinaAPI(
@@ -28,3 +29,4 @@ api.add_router("", search_router)
 api.add_router("", lifecycle_router)
 api.add_router("", shop_router)
 api.add_router("", checkout_router)
+api.add_router("", shop_tags_router)

@@ -275,6 +275,7 @@ RATE_LIMITS = {
     "follow": env_rates("RATE_LIMIT_FOLLOWS", "60/600,300/86400"),  # follows and follow requests
     # Catalog edits: products, their photos, collections, shop settings (a seller editing by hand).
     "catalog": env_rates("RATE_LIMIT_CATALOG", "120/600,2000/86400"),
+    "product_tag": env_rates("RATE_LIMIT_PRODUCT_TAGS", "60/60,600/3600"),  # products tagged on photos
 }
 # Checkout: adding, changing and removing cart lines; placing orders (replays of one key count too).
 RATE_LIMITS["cart"] = env_rates("RATE_LIMIT_CART", "120/60,2000/86400")

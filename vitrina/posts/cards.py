@@ -2,8 +2,9 @@
 
 A card is a post's stable part as plain data, named after the models and shaped for no API:
 id, caption, location, hashtag names, mentioned usernames, comments_enabled, created_at,
-updated_at, the post's path, and its media (id, width, height, blurhash, alt_text and signed
-URLs by size and format). It is built from the models once per post version and kept in the
+updated_at, the post's path, its media (id, width, height, blurhash, alt_text and signed
+URLs by size and format) and its product tags (Post.product_tags as the shop wrote it: the
+shop bumps updated_at with every change of it, so a card never shows an old price). It is built from the models once per post version and kept in the
 cache (CARD_TTL). What changes often or depends on the reader is never in it: the author's name
 and avatar and the counters come fresh with the ids (fresh_rows, in the statement that checks
 the authors' activity), the reader's likes and saves from one more statement (marks).
@@ -43,7 +44,7 @@ from vitrina.social.visibility import CheckedPostIds
 CARD_TTL = 3600
 # Part of every card's cache key: raised when the card's fields change, so that no process
 # reads a card of another shape left in a shared cache.
-CARD_VERSION = 3
+CARD_VERSION = 4
 # Fields read fresh for every card (see fresh_rows), by these names.
 FRESH = ("pk", "updated_at", "like_count", "comment_count", "author__username", "author__display_name",
          "author__avatar")
@@ -97,12 +98,12 @@ def cards_built(ids: list[int]) -> dict[int, dict]:
                               .values_list("post_id", "user__username")):
         mentions[post_id].append(username)
     path = _post_path()
-    fields = ("pk", "caption", "location", "comments_enabled", "created_at", "updated_at")
+    fields = ("pk", "caption", "location", "comments_enabled", "product_tags", "created_at", "updated_at")
     return {
         pk: {"id": pk, "caption": caption, "location": location, "hashtags": tags[pk], "mentions": mentions[pk],
-             "media": media[pk], "comments_enabled": comments_enabled, "created_at": created_at,
-             "updated_at": updated_at, "path": path.format(pk)}
-        for pk, caption, location, comments_enabled, created_at, updated_at
+             "media": media[pk], "comments_enabled": comments_enabled, "product_tags": product_tags or [],
+             "created_at": created_at, "updated_at": updated_at, "path": path.format(pk)}
+        for pk, caption, location, comments_enabled, product_tags, created_at, updated_at
         in Post.objects.filter(pk__in=ids).values_list(*fields)
     }
 

@@ -38,11 +38,34 @@ def clamp_ratio(ratio: float) -> float:
     return min(MAX_RATIO, max(MIN_RATIO, ratio))
 
 
+def display_ratio(width: int, height: int) -> float:
+    """Width / height of the frame pages draw for a first photo of width x height (one of DISPLAY_RATIOS)."""
+    ratio = clamp_ratio(width / height) if width > 0 and height > 0 else 1.0
+    return min(DISPLAY_RATIOS, key=lambda shown: abs(math.log(shown / ratio)))
+
+
 def frame_class(width: int, height: int) -> str:
     """The CSS class of the frame for a first photo of width x height (any size; clamped to the range)."""
-    ratio = clamp_ratio(width / height) if width > 0 and height > 0 else 1.0
-    nearest = min(DISPLAY_RATIOS, key=lambda shown: abs(math.log(shown / ratio)))
-    return f"frame-{round(nearest * 100)}"
+    return f"frame-{round(display_ratio(width, height) * 100)}"
+
+
+# A frame trims at most 3.5% of a first photo (DISPLAY_RATIOS): a point that close past the edge is
+# shown at the edge rather than hidden.
+POINT_SLACK = 0.04
+
+
+def point_in_frame(x: float, y: float, *, photo_ratio: float, frame_ratio: float) -> tuple[float, float] | None:
+    """Where a point of a photo (fractions of its width and height) is shown in a frame the photo
+    covers, centred (object-fit: cover); None when the frame trims it away."""
+    if photo_ratio > frame_ratio:  # wider than the frame: its sides are trimmed
+        shown = frame_ratio / photo_ratio
+        x = (x - (1 - shown) / 2) / shown
+    elif photo_ratio < frame_ratio:  # taller: its top and bottom are trimmed
+        shown = photo_ratio / frame_ratio
+        y = (y - (1 - shown) / 2) / shown
+    if not (-POINT_SLACK <= x <= 1 + POINT_SLACK and -POINT_SLACK <= y <= 1 + POINT_SLACK):
+        return None
+    return min(1.0, max(0.0, x)), min(1.0, max(0.0, y))
 
 
 # Sent for a photo the browser could not measure (it cannot show HEIC, for one): centred in the frame.

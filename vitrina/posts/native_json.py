@@ -15,12 +15,21 @@ from django.core.serializers.json import DjangoJSONEncoder
 from vitrina.media.images import url_of
 
 # Names stable_part's texts in the cache beside the cards; raised when that text changes.
-CACHE_NAME = "native1"
+CACHE_NAME = "native2"
 
 
 def to_json(data) -> str:
     """JSON as the API writes it (DjangoJSONEncoder: the same datetime format as ninja's renderer)."""
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+
+
+def product_tag(tag: dict) -> dict:
+    """One entry of Post.product_tags in ProductTagOut's field order (PostgreSQL's jsonb keeps
+    its keys in an order of its own)."""
+    product = tag["product"]
+    return {"id": tag["id"], "media_id": tag["media_id"], "x": tag["x"], "y": tag["y"],
+            "product": {"id": product["id"], "title": product["title"], "price": product["price"],
+                        "currency": product["currency"], "in_stock": product["in_stock"], "url": product["url"]}}
 
 
 def stable_part(card: dict) -> str:
@@ -41,7 +50,7 @@ def stable_part(card: dict) -> str:
             for media in card["media"]
         ],
         "comments_enabled": card["comments_enabled"],
-        "product_tags": [],  # The shop tags products on photos; none exist yet.
+        "product_tags": [product_tag(tag) for tag in card["product_tags"]],
         "created_at": card["created_at"],
         "url": card["path"],
     })[:-1]

@@ -29,6 +29,26 @@ class MediaOut(Schema):
         return obj.signed_urls()
 
 
+class TaggedProductOut(Schema):
+    id: int
+    title: str
+    price: str  # a decimal string, the lowest price of the product's variants on sale
+    currency: str
+    in_stock: bool
+    url: str
+
+
+class ProductTagOut(Schema):
+    """A product tagged at (x, y) on one photo of the post (fractions of its width and height, 0..1):
+    the snapshot the shop keeps on the post (Post.product_tags), only products on sale."""
+
+    id: int
+    media_id: int
+    x: float
+    y: float
+    product: TaggedProductOut
+
+
 class PostOut(Schema):
     id: int
     author: AuthorOut
@@ -42,7 +62,7 @@ class PostOut(Schema):
     comments_enabled: bool
     liked_by_me: bool
     saved_by_me: bool
-    product_tags: list[dict]
+    product_tags: list[ProductTagOut]
     created_at: datetime
     url: str
 
@@ -60,7 +80,7 @@ class PostOut(Schema):
 
     @staticmethod
     def resolve_product_tags(obj):
-        return []  # The shop tags products on photos; none exist yet.
+        return obj.product_tags
 
     @staticmethod
     def resolve_url(obj):

@@ -1,10 +1,14 @@
+from decimal import Decimal
+
+from babel.numbers import format_currency
 from django import template
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, to_locale
 
 from vitrina.media.signing import signed_url
-from vitrina.posts.frames import frame_class
+from vitrina.posts.frames import display_ratio, frame_class, point_in_frame
 from vitrina.posts.text import hashtag_spans, mention_spans, normalize_tag
 
 register = template.Library()
@@ -65,3 +69,46 @@ def carousel_frame(post) -> str:
     """The CSS class of the frame a post's carousel is shown in: the first photo's shape (posts.frames)."""
     first = next(iter(post.media.all()), None)
     return frame_class(first.width, first.height) if first else frame_class(1, 1)
+
+
+# --- Products tagged on photos (Post.product_tags, the snapshot the shop writes; posts only reads it) ---
+
+def _place(x: float, y: float) -> str:
+    """CSS classes that put a tag's dot at (x, y) of its slide (fractions), by whole percent (vitrina.css:
+    inline styles are refused by the Content-Security-Policy), and its label where it fits."""
+    side = " tag-from-left" if x < 0.3 else " tag-from-right" if x > 0.7 else ""
+    return f"tag-x-{round(x * 100)} tag-y-{round(y * 100)}{side}{' tag-up' if y > 0.7 else ''}"
+
+
+@register.filter
+def tags_on(post, media) -> list[dict]:
+    """The post's product tags on this photo, each with `place` (its CSS classes); a tag whose point
+    the carousel's frame trims away is left out (the post's products sheet still lists it)."""
+    tags = [tag for tag in post.product_tags or [] if tag["media_id"] == media.pk]
+    if not tags or not media.width or not media.height:
+        return []
+    first = next(iter(post.media.all()))
+    frame = display_ratio(first.width, first.height)
+    shown = []
+    for tag in tags:
+        point = point_in_frame(tag["x"], tag["y"], photo_ratio=media.width / media.height, frame_ratio=frame)
+        if point is not None:
+            shown.append({**tag, "place": _place(*point)})
+    return shown
+
+
+@register.filter
+def tagged_products(post) -> list[dict]:
+    """The products tagged on the post, each once, in the order of their tags."""
+    products = {}
+    for tag in post.product_tags or []:
+        products.setdefault(tag["product"]["id"], tag["product"])
+    return list(products.values())
+
+
+@register.filter
+def tag_price(product: dict) -> str:
+    """A tagged product's price for the reader's language. The same Babel call as
+    vitrina.shop.money.format_money (posts may not import the shop; a test holds the two equal)."""
+    return format_currency(Decimal(product["price"]), product["currency"], locale=to_locale(get_language() or "en"),
+                           currency_digits=True, format_type="standard")

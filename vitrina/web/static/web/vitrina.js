@@ -23,10 +23,14 @@
       if (button) button.click();  /* double-tap only ever likes, as people expect */
     }
     track.addEventListener("touchend", function (event) {
+      if (event.target.closest(".photo-tags")) return;  /* taps on product tags are theirs */
       var now = Date.now();
       if (now - lastTap < 300) { event.preventDefault(); like(); lastTap = 0; } else { lastTap = now; }
     });
-    track.addEventListener("dblclick", function (event) { event.preventDefault(); like(); });
+    track.addEventListener("dblclick", function (event) {
+      if (event.target.closest(".photo-tags")) return;
+      event.preventDefault(); like();
+    });
   }
 
   /* Comments: "Reply" fills the hidden reply_to and puts @name in the box. */
