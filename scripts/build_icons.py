@@ -17,8 +17,8 @@ from pathlib import Path
 ICONS = sorted("""
 arrow-up ban bell bookmark camera check chevron-left chevron-right circle-alert circle-user compass copy crop
 ellipsis flag gallery-horizontal-end grid-3x3 grip-vertical heart house image images info key-round languages
-link lock log-in log-out mail map-pin message-circle pencil phone plus rectangle-horizontal rectangle-vertical
-scan search send settings share shield shopping-bag square square-plus store trash-2 user user-check user-minus
+link lock log-in log-out mail map-pin message-circle minus pencil phone plus rectangle-horizontal rectangle-vertical
+scan search send settings share shield shopping-bag shopping-cart square square-plus store trash-2 user user-check user-minus
 user-plus wifi-off x
 """.split())
 

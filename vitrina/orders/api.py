@@ -27,6 +27,11 @@ from vitrina.shop import money
 router = Router(tags=["cart and checkout"])
 
 
+def _not_found(description: str) -> dict:
+    return {"responses": {404: {"description": description,
+                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}
+
+
 def line_out(item: cart.CartItem) -> dict:
     variant, currency = item.variant, item.variant.shop.currency
     return {
@@ -61,7 +66,8 @@ def cart_get(request):
     return cart_out(cart.cart_grouped(buyer=request.auth))
 
 
-@router.post("/cart/items", response={201: CartLineOut}, auth=REQUIRED)
+@router.post("/cart/items", response={201: CartLineOut}, auth=REQUIRED,
+             openapi_extra=_not_found("No such variant, or one the caller may not see"))
 def cart_item_add(request, payload: CartItemIn):
     line = cart.cart_add(buyer=request.auth, variant_id=payload.variant_id, quantity=payload.quantity)
     return Status(201, _line(request.auth, line))
@@ -79,7 +85,8 @@ def cart_item_remove(request, line_id: int):
     return Status(204, None)
 
 
-@router.post("/checkout", response={201: OrderOut}, auth=REQUIRED)
+@router.post("/checkout", response={201: OrderOut}, auth=REQUIRED,
+             openapi_extra=_not_found("No such seller or address, or one the caller may not see"))
 def checkout_place(request, response: HttpResponse, payload: CheckoutIn,
                    idempotency_key: str = Header(None, alias="Idempotency-Key",
                                                  description="1 to 100 characters; the same key and body "

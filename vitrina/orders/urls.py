@@ -1,12 +1,18 @@
 from django.urls import path
 
-from vitrina.orders import views
+from vitrina.orders import cart_views, settings_views, views
 
 app_name = "orders"
 
 urlpatterns = [
-    # Stubs until checkout lands: the cart page and the product page's "Add to cart" form target.
-    path("cart/", views.cart, name="cart"),
-    path("cart/add/", views.cart_add, name="cart_add"),
+    path("cart/", cart_views.cart, name="cart"),
+    path("cart/add/", cart_views.cart_add, name="cart_add"),
+    path("cart/items/<int:line_id>/", cart_views.cart_line, name="cart_line"),
+    path("cart/checkout/<str:seller>/", cart_views.checkout_sheet, name="checkout_sheet"),
+    path("cart/checkout/<str:seller>/place/", cart_views.checkout, name="checkout"),
+    path("cart/checkout/<str:seller>/total/", cart_views.checkout_total, name="checkout_total"),
+    path("settings/addresses/", settings_views.address_list, name="addresses"),
+    path("settings/addresses/<int:address_id>/<str:action>/", settings_views.address_action, name="address_action"),
+    path("settings/promo-codes/", settings_views.promo_list, name="promos"),
     path("orders/<str:number>/", views.order, name="detail"),
 ]

@@ -1,9 +1,7 @@
 """Pages of orders."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.http import require_POST
 
 from vitrina.orders import selectors
 
@@ -12,12 +10,3 @@ from vitrina.orders import selectors
 def order(request, number: str):
     item = selectors.order_for_buyer(buyer=request.user, number=number)
     return render(request, "orders/order.html", {"order": item})
-
-
-def cart(request):
-    raise Http404  # STUB: the cart page (checkout work)
-
-
-@require_POST
-def cart_add(request):
-    raise Http404  # STUB: POST variant_id, quantity (checkout work)
