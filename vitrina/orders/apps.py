@@ -6,3 +6,7 @@ class OrdersConfig(AppConfig):
     name = "vitrina.orders"
     label = "orders"
     verbose_name = _("Orders")
+
+    def ready(self):
+        # Declares the periodic jobs (vitrina.core.scheduler) whatever imports first.
+        from vitrina.orders import tasks  # noqa: F401
