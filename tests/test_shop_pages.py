@@ -57,7 +57,7 @@ def test_product_page_formats_the_price_for_the_reader(page_client, seller, buye
 
 @pytest.mark.parametrize(("lang", "texts"), [
     ("en", ["In stock", "Only 2 left", "Sold out"]),
-    ("ru", ["В наличии", "Осталось 2", "Нет в наличии"]),
+    ("ru", ["В наличии", "Осталось 2 шт.", "Нет в наличии"]),
     ("bn", ["স্টকে আছে", "মাত্র 2টি বাকি", "স্টক শেষ"]),
 ])
 def test_variant_picker_shows_each_variants_price_and_stock_state(page_client, seller, buyer, lang, texts):
