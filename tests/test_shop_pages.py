@@ -304,3 +304,49 @@ def test_shop_page_for_an_anonymous_reader_shows_public_shops(page_client, make_
     assert tiles(html) == [product.pk]
 
 
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # the first request of a session also records the browser session
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_grids_read_a_fixed_number_of_queries(page_client, make_user, buyer):
+    from tests.posts_helpers import photo
+    from vitrina.shop import photos
+
+    def add_shop(name):
+        owner = make_user(name, account_type="business")
+        follow_create(follower=buyer, target=owner)
+        product = make_product(owner, f"{name} shirt")
+        photos.product_images_add(product=product, editor=owner, uploads=[photo()])
+        return owner
+
+    first = add_shop("shopone")
+    client = page_client(buyer)
+    few = (_queries(client, reverse("web:shop")), _queries(client, reverse("shop:profile_shop", args=[first.username])))
+    for i in range(5):
+        owner = add_shop(f"shop{i}x")
+        make_product(owner, "Second", variants=[{"name": "S", "sku": f"S{i}", "price": "1", "stock": 1},
+                                                {"name": "M", "sku": f"M{i}", "price": "2", "stock": 0}])
+        make_product(first, f"More {i}")
+    many = (_queries(client, reverse("web:shop")), _queries(client, reverse("shop:profile_shop", args=[first.username])))
+    assert many == few
+
+
+def test_product_page_shows_the_photos_in_a_carousel(page_client, seller, buyer):
+    from tests.posts_helpers import photo
+    from vitrina.shop import photos
+
+    product = make_product(seller)
+    photos.product_images_add(product=product, editor=seller, uploads=[photo("Canon_40D.jpg"), photo("Nikon_D70.jpg")],
+                              alt_texts=["Front", "Back"])
+    html = page_client(buyer).get(product.get_absolute_url()).content.decode()
+    carousel = html[html.index('data-testid="product-carousel"'):]
+    assert carousel.count('class="slide blurhash"') == 2 and 'alt="Front"' in carousel and 'alt="Back"' in carousel
+    assert len(re.findall(r'class="dot( active)?"', carousel)) == 2
