@@ -118,7 +118,8 @@ def test_duplicate_sku_in_the_form_or_in_the_shop_is_refused(page_client, seller
     before = snapshot()
     client = page_client(seller)
     twice = client.post(reverse("shop:manage_product_new"), product_post([
-        {"name": "S", "sku": "dup", "price": "1", "stock": "1"}, {"name": "M", "sku": "DUP", "price": "1", "stock": "1"}]))
+        {"name": "S", "sku": "dup", "price": "1", "stock": "1"},
+        {"name": "M", "sku": "DUP", "price": "1", "stock": "1"}]))
     assert twice.status_code == 422 and "Each variant needs its own SKU." in twice.content.decode()
     taken = client.post(reverse("shop:manage_product_new"), product_post([
         {"name": "S", "sku": "TAKEN", "price": "1", "stock": "1"}]))
@@ -304,5 +305,6 @@ def test_collection_refuses_another_sellers_products_and_ids(page_client, make_u
     response = client.post(reverse("shop:manage_collections"), {"title": "Mine", "product_ids": [str(theirs.pk)]})
     assert response.status_code == 422 and Collection.objects.filter(shop__owner=seller).count() == 0
     assert client.get(reverse("shop:manage_collection", args=[their_collection.pk])).status_code == 404
-    assert client.post(reverse("shop:manage_collection", args=[their_collection.pk]), {"delete": "1"}).status_code == 404
+    their_url = reverse("shop:manage_collection", args=[their_collection.pk])
+    assert client.post(their_url, {"delete": "1"}).status_code == 404
     assert Collection.objects.filter(pk=their_collection.pk).exists()

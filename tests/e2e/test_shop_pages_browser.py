@@ -52,7 +52,8 @@ def test_shop_pages_on_a_phone(new_context, save_screen, make_user, locale):
     log_in(owner, seller.username)
     for name, path in [("manage", "/shop/manage/"), ("manage-new", "/shop/manage/products/new/"),
                        ("manage-edit", f"/shop/manage/products/{product.pk}/"),
-                       ("manage-collections", "/shop/manage/collections/"), ("owner-product", other.get_absolute_url())]:
+                       ("manage-collections", "/shop/manage/collections/"),
+                       ("owner-product", other.get_absolute_url())]:
         owner.goto(path)
         problems[name] = small_targets(owner) + ([] if fits(owner) else ["scrolls sideways"])
         save_screen(owner, f"catalog-{name}")

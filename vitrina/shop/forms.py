@@ -18,9 +18,10 @@ class ProductForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ProductStatus.choices, initial=ProductStatus.ACTIVE,
                                widget=forms.RadioSelect)
     # Only while the shop is not open yet: its first product opens it in this currency.
-    currency = forms.CharField(label=_("Currency"), max_length=3, required=False,
-                               help_text=_("Your shop sells in one currency: an ISO 4217 code, such as RUB, BDT or USD."),
-                               widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}))
+    currency = forms.CharField(
+        label=_("Currency"), max_length=3, required=False,
+        help_text=_("Your shop sells in one currency: an ISO 4217 code, such as RUB, BDT or USD."),
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}))
 
     def __init__(self, *args, shop_open: bool = True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ collections are found through the owner-only selectors, so another seller's id i
 """
 
 import re
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -38,26 +39,24 @@ VARIANT_FIELD = re.compile(r"^variants\.(\d+)\.\w+$")
 def seller_only(view):
     """Logged in, a business account: anyone else gets the 404 a missing page gets."""
 
-    @login_required
-    @not_found_as_404
+    @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not request.user.is_business:
             raise Http404
         return view(request, *args, **kwargs)
 
-    wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
-    return wrapped
+    return login_required(not_found_as_404(wrapped))
 
 
 def _place_errors(form, rows: list[VariantRow], sent: list[VariantRow], error: ServiceError) -> None:
     """A service error next to what it names: a variant row's field, a form field, else on top."""
     rest = {}
-    for name, messages_ in error.fields.items():
+    for name, texts in error.fields.items():
         match = VARIANT_FIELD.match(name)
         if match and int(match.group(1)) < len(sent):
-            sent[int(match.group(1))].errors.extend(str(m) for m in messages_)
+            sent[int(match.group(1))].errors.extend(str(text) for text in texts)
         else:
-            rest[name] = messages_
+            rest[name] = texts
     if rest or not error.fields:
         add_service_error(form, ServiceError(error.message, fields=rest))
     elif not form.errors and not any(row.errors for row in rows):
@@ -203,8 +202,7 @@ def product_delete(request, product_id: int):
 def photos_add(request, product_id: int):
     product = selectors.product_for_owner(owner=request.user, product_id=product_id)
     try:
-        photos.product_images_add(product=product, editor=request.user, uploads=request.FILES.getlist("images"),
-                                  alt_texts=[request.POST.get("alt_text", "")] if request.POST.get("alt_text") else None)
+        photos.product_images_add(product=product, editor=request.user, uploads=request.FILES.getlist("images"))
     except NotFound:
         raise
     except ServiceError as error:
@@ -271,7 +269,8 @@ def collection_list(request):
 def collection_edit(request, collection_id: int):
     collection = selectors.collection_get(owner=request.user, collection_id=collection_id)
     products = _shop_products(request.user)
-    initial = {"title": collection.title, "product_ids": [str(pk) for pk in collection.products.values_list("pk", flat=True)]}
+    chosen = collection.products.values_list("pk", flat=True)
+    initial = {"title": collection.title, "product_ids": [str(pk) for pk in chosen]}
     form = CollectionForm(request.POST or None, initial=initial, products=products)
     if request.method == "POST" and "delete" in request.POST:
         collections.collection_delete(collection=collection, actor=request.user)
