@@ -1,19 +1,20 @@
 """Reads of the catalog that check who may see what (vitrina.social.visibility, through
 Product.objects.visible_to)."""
 
+from dataclasses import dataclass
+
 from django.db.models import Min, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from vitrina.accounts.models import User
 from vitrina.core.errors import NotFound
-from vitrina.core.pagination import Page, paginate_desc
+from vitrina.core.pagination import InvalidCursor, Page, decode_cursor, paginate_desc
 from vitrina.shop.models import Collection, DeliveryMethod, Product, ProductStatus, ProductVariant, Shop
 from vitrina.social import visibility
 from vitrina.social.models import Follow
 
-# The Shop page: products of followed shops first, then others to discover.
-SHOP_PAGE_FOLLOWED = 24
-SHOP_PAGE_RECOMMENDED = 24
+# The Shop page: products of followed shops first, then others to discover; a page is twelve rows of two.
+SHOP_PAGE = 24
 
 
 def not_available() -> NotFound:
@@ -94,19 +95,58 @@ def delivery_method_get(*, owner: User, method_id: int) -> DeliveryMethod:
     return method
 
 
-def shop_front(*, viewer) -> tuple[list[Product], list[Product]]:
-    """The Shop page: (newest products of shops the viewer follows, other products to discover).
+@dataclass
+class ShopFront:
+    """One page of the Shop tab of the bottom navigation: `followed` products, then `recommended` ones once the
+    followed run out; `next_cursor` carries which of the two the next page continues."""
 
-    Recommended: the newest active products of other shops the viewer may see; best rated
-    would favour the few shops with reviews, and newest keeps small shops in view.
+    followed: list[Product]
+    recommended: list[Product]
+    next_cursor: str | None
+    # The recommended list starts on this page (it gets its heading here, not on the pages after).
+    recommended_starts: bool = False
+
+
+def _front_cursor(cursor: str | None) -> tuple[str, str | None]:
+    """("f" or "r", the inner keyset cursor) from the Shop page's cursor; InvalidCursor for anything else."""
+    if not cursor:
+        return "f", None
+    phase, inner = cursor[:1], cursor[1:]
+    if phase not in ("f", "r") or not inner:
+        raise InvalidCursor(_("This cursor is not valid."))
+    decode_cursor(inner)
+    return phase, inner
+
+
+def shop_front(*, viewer, cursor: str | None = None, limit: int = SHOP_PAGE) -> ShopFront:
+    """The Shop page: newest products of shops the viewer follows, then newest products of other shops.
+
+    Both lists go through Product.objects.visible_to (vitrina.social.visibility): active products of
+    active accounts with no block either way, private ones only for their followers. Recommended are
+    simply the newest: best rated would favour the few shops with reviews, and newest keeps small shops
+    in view. The viewer's own products are in neither list.
     """
+    phase, inner = _front_cursor(cursor)
     visible = Product.objects.visible_to(viewer)
+    viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
     followed: list[Product] = []
     others = visible
-    viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
     if viewer_id:
         following = Follow.objects.filter(follower_id=viewer_id).values("target_id")
-        followed = list(with_details(visible.filter(shop__owner__in=following)).order_by("-id")[:SHOP_PAGE_FOLLOWED])
+        if phase == "f":
+            page = paginate_desc(with_details(visible.filter(shop__owner__in=following)), cursor=inner, limit=limit)
+            if page.next_cursor:
+                return ShopFront(followed=page.items, recommended=[], next_cursor="f" + page.next_cursor)
+            followed, inner = page.items, None
         others = visible.exclude(shop__owner__in=following).exclude(shop__owner_id=viewer_id)
-    recommended = list(with_details(others).order_by("-id")[:SHOP_PAGE_RECOMMENDED])
-    return followed, recommended
+    elif phase == "f":
+        inner = None
+    page = paginate_desc(with_details(others), cursor=inner, limit=limit)
+    return ShopFront(followed=followed, recommended=page.items,
+                     next_cursor="r" + page.next_cursor if page.next_cursor else None,
+                     recommended_starts=phase == "f")
+
+
+def has_shop_products(*, viewer, owner: User) -> bool:
+    """Whether the profile shows a Shop tab: the account has active products the viewer may see."""
+    return Product.objects.visible_to(viewer).filter(shop__owner=owner).exists()

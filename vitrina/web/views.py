@@ -3,7 +3,7 @@ import sys
 from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -12,11 +12,20 @@ from django.views.static import serve
 
 from vitrina.core.api import error_body
 from vitrina.core.errors import database_unavailable
+from vitrina.core.htmx import render_htmx
+from vitrina.core.pagination import InvalidCursor
 from vitrina.media import signing
+from vitrina.shop import selectors as shop_selectors
 
 
 def shop(request):
-    return render(request, "web/shop.html")
+    """The Shop entry of the bottom navigation: products of followed shops, then others (shop.selectors.shop_front)."""
+    try:
+        front = shop_selectors.shop_front(viewer=request.user, cursor=request.GET.get("cursor"))
+    except InvalidCursor:
+        return redirect(request.path)
+    context = {"front": front, "first_page": not request.GET.get("cursor")}
+    return render_htmx(request, "web/shop.html", "web/_shop_items.html", context)
 
 
 @require_GET

@@ -16,6 +16,7 @@
     var lastTap = 0;
     function like() {
       var burst = carousel.querySelector(".heart-burst");
+      if (!burst) return;  /* a product's photos: nothing to like */
       burst.classList.add("show");
       setTimeout(function () { burst.classList.remove("show"); }, 700);
       var article = carousel.closest("article") || document;
