@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.i18n import set_language
 from django.views.decorators.http import require_POST
 
 from vitrina.accounts import mail, selectors, services, sessions
@@ -126,7 +127,11 @@ def settings_account(request):
 
 @login_required
 def settings_language(request):
-    """Settings -> Language. The choice goes to Django's set_language (the language cookie), as for visitors."""
+    """Settings -> Language. The choice goes to Django's set_language (the language cookie), as for
+    visitors, and is kept on the account for what reaches the member outside a page (order emails)."""
+    if request.method == "POST":
+        services.user_language_set(user=request.user, language=request.POST.get("language", ""))
+        return set_language(request)
     return render(request, "accounts/settings_language.html")
 
 
