@@ -15,7 +15,7 @@ def pay_page(order) -> str:
 
 
 @pytest.mark.parametrize(("lang", "title", "button"), [
-    ("en", "Pay by card", "Decline"),
+    ("en", "Card payment", "Decline"),
     ("ru", "Оплата картой", "Отклонить"),
     ("bn", "কার্ডে পেমেন্ট", "প্রত্যাখ্যান"),
 ])
