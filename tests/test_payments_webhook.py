@@ -175,3 +175,16 @@ def test_a_success_racing_the_expiry_job_leaves_one_outcome(parties):
         assert order.status == "cancelled" and payment.status == "failed" and stock_of(variant) == 5
         assert "ignored" in results
     connection.close()
+
+
+def test_the_configured_secret_is_the_one_checked_and_a_rotation_may_send_two(parties, settings):
+    order, payment = card_order(parties)
+    body = event_body(payment)
+    derived = signed(body)
+    settings.SANDBOX_WEBHOOK_SECRET = "whsec_new"
+    assert_error(deliver(body, derived), 400, "signature_invalid")
+    now = int(time.time())
+    # While a secret is being rotated the sender signs with both; one matching v1 is enough.
+    both = f"t={now},v1={signing.signature('whsec_old', now, body)},v1={signing.signature('whsec_new', now, body)}"
+    assert deliver(body, {signing.HEADER: both}).json() == {"status": "applied"}
+    assert state(order)[0] == "paid"
