@@ -132,3 +132,11 @@ def test_the_language_setting_is_kept_for_emails(page_client, parties):
     assert User.objects.get(pk=buyer.pk).language == "bn"
     page_client(buyer).post(reverse("accounts:settings_language"), {"language": "xx"})
     assert User.objects.get(pk=buyer.pk).language == "bn"
+
+
+def test_signing_up_keeps_the_language_the_page_was_read_in(client):
+    response = client.post("/accounts/signup/", {"username": "mira", "email": "mira@example.com",
+                                                 "password": "long enough passphrase 42", "account_type": "personal"},
+                           headers={"Accept-Language": "bn"})
+    assert response.status_code == 302
+    assert User.objects.get(username="mira").language == "bn"

@@ -29,6 +29,8 @@ def signup(request):
         except ServiceError as exc:
             add_service_error(form, exc)
         else:
+            # The language the page was read in, until the member chooses one (for order emails).
+            services.user_language_set(user=user, language=request.LANGUAGE_CODE)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome to Vitrina! Add a photo and a bio so friends can find you."))
             return redirect("social:edit")
