@@ -8,7 +8,7 @@ retry applies it.
 """
 
 import time
-from typing import Mapping
+from collections.abc import Mapping
 
 from django.db import IntegrityError, transaction
 from django.utils.datastructures import CaseInsensitiveMapping
