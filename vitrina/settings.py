@@ -387,3 +387,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Payments (vitrina/orders/payments, docs/payments.md) -------------------------------------
+# Provider class by payment method, over the built-in ones (cod, bank_transfer, and the sandbox for
+# card), e.g. {"card": "myshop.payments.StripeCard"}: a real gateway is one class.
+PAYMENT_PROVIDERS: dict[str, str] = {}
+# Secret of the sandbox card provider's webhook signatures (empty: derived from SECRET_KEY).
+SANDBOX_WEBHOOK_SECRET = os.environ.get("SANDBOX_WEBHOOK_SECRET", "")

@@ -81,6 +81,9 @@ class User(AbstractUser):
     followers_count = models.PositiveIntegerField(default=0)
     following_count = models.PositiveIntegerField(default=0)
     posts_count = models.PositiveIntegerField(default=0)
+    # The language the member chose in Settings -> Language, for what reaches them outside a page
+    # (order emails); blank: never chosen, LANGUAGE_CODE is used.
+    language = models.CharField(_("language"), max_length=8, blank=True)
 
     objects = VitrinaUserManager()
 

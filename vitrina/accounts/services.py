@@ -253,3 +253,11 @@ def user_suspend(*, user: User) -> None:
 
 def user_unsuspend(*, user: User) -> None:
     User.objects.filter(pk=user.pk).update(is_active=True, suspended_at=None)
+
+
+def user_language_set(*, user, language: str) -> None:
+    """Keep the member's chosen language (one of LANGUAGES) for emails; anything else is ignored,
+    as Django's set_language ignores it."""
+    if language in dict(settings.LANGUAGES) and user.language != language:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.i18n import set_language
 from django.views.decorators.http import require_POST
 
 from vitrina.accounts import mail, selectors, services, sessions
@@ -28,6 +29,8 @@ def signup(request):
         except ServiceError as exc:
             add_service_error(form, exc)
         else:
+            # The language the page was read in, until the member chooses one (for order emails).
+            services.user_language_set(user=user, language=request.LANGUAGE_CODE)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome to Vitrina! Add a photo and a bio so friends can find you."))
             return redirect("social:edit")
@@ -126,7 +129,11 @@ def settings_account(request):
 
 @login_required
 def settings_language(request):
-    """Settings -> Language. The choice goes to Django's set_language (the language cookie), as for visitors."""
+    """Settings -> Language. The choice goes to Django's set_language (the language cookie), as for
+    visitors, and is kept on the account for what reaches the member outside a page (order emails)."""
+    if request.method == "POST":
+        services.user_language_set(user=request.user, language=request.POST.get("language", ""))
+        return set_language(request)
     return render(request, "accounts/settings_language.html")
 
 

@@ -16,3 +16,10 @@ urlpatterns = [
     path("settings/promo-codes/", settings_views.promo_list, name="promos"),
     path("orders/<str:number>/", views.order, name="detail"),
 ]
+
+# Payments (orders.payment_views): the sandbox card provider's pay page.
+from vitrina.orders import payment_views  # noqa: E402
+
+urlpatterns += [
+    path("payments/sandbox/<str:reference>/", payment_views.sandbox_pay, name="sandbox_pay"),
+]
