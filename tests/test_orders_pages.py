@@ -372,3 +372,47 @@ def test_settings_link_orders_for_everyone_and_shop_orders_for_shops(make_user, 
     seller, _variant = make_seller(make_user)
     html = page_client(seller).get(reverse("accounts:settings")).content.decode()
     assert f'href="{reverse("orders:seller_orders")}" data-testid="settings-shop-orders"' in html
+
+
+LANGUAGES = {
+    "en": {"orders": "My orders", "order": "Timeline", "shop": "Shop orders", "seller": "Confirm order",
+           "slip": "Packing slip", "status": "Placed"},
+    "ru": {"orders": "Мои заказы", "order": "История заказа", "shop": "Заказы магазина", "seller": "Подтвердить заказ",
+           "slip": "Упаковочный лист", "status": "Оформлен"},
+    "bn": {"orders": "আমার অর্ডার", "order": "অর্ডারের ইতিহাস", "shop": "দোকানের অর্ডার",
+           "seller": "অর্ডার নিশ্চিত করুন", "slip": "প্যাকিং স্লিপ", "status": "দেওয়া হয়েছে"},
+}
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_order_pages_speak_the_readers_language(parties, page_client, lang):
+    seller, buyer, _variant = parties
+    order = order_of(parties, 2)
+    words = LANGUAGES[lang]
+    headers = {"Accept-Language": lang}
+    pages = [(buyer, reverse("orders:orders"), ("orders", "status")),
+             (buyer, order.get_absolute_url(), ("order", "status")),
+             (seller, reverse("orders:seller_orders"), ("shop", "status")),
+             (seller, seller_url("seller_order", order), ("seller", "order")),
+             (seller, seller_url("seller_slip", order), ("slip",))]
+    for user, url, keys in pages:
+        response = page_client(user).get(url, headers=headers)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert f'lang="{lang}"' in html
+        for key in keys:
+            assert words[key] in html, (lang, url, key)
+    html = page_client(buyer).get(order.get_absolute_url(), headers=headers).content.decode()
+    if lang == "ru":
+        assert "3\xa0000,00\xa0₽" in html  # Babel's Russian money
+    if lang == "bn":
+        assert "২টি পণ্য" in html or "2টি পণ্য" in html
+
+
+def test_a_refused_change_is_explained_in_russian(parties, page_client):
+    seller, _buyer, _variant = parties
+    order = order_of(parties)
+    response = page_client(seller).post(seller_url("seller_transition", order), {"to": "delivered"},
+                                        headers={"Accept-Language": "ru"})
+    assert response.status_code == 409
+    assert "нельзя перевести" in response.content.decode()

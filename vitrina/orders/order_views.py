@@ -54,7 +54,7 @@ def order_context(order: Order, *, viewer) -> dict:
     steps = []
     for event in order.events.all():
         if event.actor_id is None:
-            by = _("Vitrina")
+            by = _("automatically")  # a payment provider or the expiry job
         elif event.actor_id == viewer.pk:
             by = _("You")
         else:
