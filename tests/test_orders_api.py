@@ -233,7 +233,6 @@ def test_seller_lists_their_orders_by_status_and_search(parties, make_user, api)
 
 def test_the_paths_are_in_the_openapi_document(api):
     paths = api().get("/openapi.json").json()["paths"]
-    for path in ("/api/vitrina/v1/orders", "/api/vitrina/v1/orders/{order_id}", "/api/vitrina/v1/orders/{order_id}/cancel",
-                 "/api/vitrina/v1/shop/orders", "/api/vitrina/v1/shop/orders/{order_id}",
-                 "/api/vitrina/v1/shop/orders/{order_id}/transition"):
-        assert path in paths, sorted(paths)
+    for path in ("/orders", "/orders/{order_id}", "/orders/{order_id}/cancel", "/shop/orders",
+                 "/shop/orders/{order_id}", "/shop/orders/{order_id}/transition"):
+        assert "/api/vitrina/v1" + path in paths, sorted(paths)

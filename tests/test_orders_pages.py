@@ -282,7 +282,8 @@ def test_a_tracking_number_too_long_is_422_on_the_page_and_kept_for_fixing(parti
     order = order_of(parties)
     lifecycle.order_transition(order_id=order.pk, actor=seller, to="confirmed")
     before = snapshot(order)
-    response = page_client(seller).post(seller_url("seller_transition", order), {"to": "shipped", "tracking": "Z" * 101})
+    response = page_client(seller).post(seller_url("seller_transition", order),
+                                        {"to": "shipped", "tracking": "Z" * 101})
     assert response.status_code == 422
     html = response.content.decode()
     assert 'id="tracking-error"' in html and "Z" * 101 in html
