@@ -73,8 +73,10 @@ def test_an_order_has_its_lines_totals_timeline_and_what_the_caller_may_do(parti
     assert [(e["from"], e["to"], e["by"]) for e in body["events"]] == [("", "placed", "buyer")]
     assert body["events"][0]["at"]
     assert body["allowed_transitions"] == ["cancelled"]
+    assert body["url"] == f"/orders/{order.number}/"
     as_seller = api(seller).get(f"/shop/orders/{order.pk}").json()
     assert as_seller["allowed_transitions"] == ["confirmed", "paid", "cancelled"]
+    assert as_seller["url"] == f"/shop/orders/{order.number}/"
 
 
 def test_buyer_cancels_a_placed_order_and_its_units_return(parties, api):

@@ -7,6 +7,7 @@ of someone else's order says nothing about whether it exists. Changes go through
 
 from datetime import datetime
 
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict
 
@@ -38,6 +39,14 @@ class OrderDetailOut(OrderOut):
         return [{"from": event.from_status, "to": event.to_status, "at": event.created_at,
                  "by": event.actor.username if event.actor_id else None, "note": event.note}
                 for event in obj.events.all()]
+
+    @staticmethod
+    def resolve_url(obj, context):
+        # The seller's page of the order for its seller; the buyer's page is 404 to them.
+        viewer = context["request"].auth
+        if viewer is not None and viewer.pk == obj.shop.owner_id:
+            return reverse("orders:seller_order", args=[obj.number])
+        return obj.get_absolute_url()
 
     @staticmethod
     def resolve_allowed_transitions(obj, context):
