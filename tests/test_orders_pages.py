@@ -112,10 +112,13 @@ def test_order_page_follows_the_order_tracking_and_timeline(parties, page_client
 
 
 def test_order_page_links_to_card_payment_when_there_is_one(parties, page_client, monkeypatch):
-    order = order_of(parties)
+    Shop.objects.filter(owner=parties[0]).update(accepts_card=True)
+    order = order_of(parties, payment_method="card")
+    assert order.expires_at
     monkeypatch.setattr(payments, "pay_url", lambda o: f"/pay/sandbox/{o.number}/")
     html = page_client(parties[1]).get(order.get_absolute_url()).content.decode()
     assert f'href="/pay/sandbox/{order.number}/" data-testid="pay-by-card"' in html
+    assert 'data-testid="pay-before"' in html
 
 
 def test_bank_transfer_order_shows_the_shops_details(parties, page_client):
