@@ -7,6 +7,7 @@ from vitrina.feed.explore_api import router as explore_router
 from vitrina.lifecycle.api import router as lifecycle_router
 from vitrina.orders.api import router as checkout_router
 from vitrina.posts.api import router as posts_router
+from vitrina.reviews.api import router as reviews_router
 from vitrina.search.api import router as search_router
 from vitrina.shop.api import router as shop_router
 from vitrina.shop.tags_api import router as shop_tags_router
@@ -30,3 +31,4 @@ api.add_router("", lifecycle_router)
 api.add_router("", shop_router)
 api.add_router("", checkout_router)
 api.add_router("", shop_tags_router)
+api.add_router("", reviews_router)
