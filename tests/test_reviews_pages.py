@@ -203,7 +203,7 @@ def test_a_bad_rating_comes_back_as_a_form_error(page_client, buyer, order, rati
 
 def test_errors_are_shown_in_russian_and_bengali(page_client, buyer, order):
     client = page_client(buyer)
-    for lang, message in (("ru", "Поставьте оценку от 1 до 5 звёзд."), ("bn", "১ থেকে ৫ তারার মধ্যে রেটিং দিন।")):
+    for lang, message in (("ru", "Поставьте оценку от 1 до 5 звёзд."), ("bn", "1 থেকে 5 তারার মধ্যে রেটিং দিন।")):
         client.post(reverse("reviews:create", args=[order.number]) + f"?lang={lang}",
                     {"line_id": order.lines.get().pk, "rating": "9"}, HTTP_ACCEPT_LANGUAGE=lang)
         assert message in render_tag("order_reviews", order, buyer, session=client.session, lang=lang)
