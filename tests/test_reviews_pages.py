@@ -104,12 +104,15 @@ def test_the_product_page_shows_the_latest_five_and_links_to_all(make_user, sell
         services.review_create(buyer=b, order_id=delivered_order(b, seller, variant).pk, rating=i % 5 + 1)
     html = render_tag("product_reviews", product_of(variant), None)
     assert html.count('data-testid="review"') == 5 and 'data-testid="all-reviews"' in html
+    titles = {"en": "Reviews of Linen shirt", "ru": "Отзывы о товаре «Linen shirt»", "bn": "Linen shirt-এর রিভিউ"}
+    counts = {"en": "2.6 · 7 reviews", "ru": "2,6 · 7 отзывов", "bn": "2.6 · 7টি রিভিউ"}
     for lang in LANGS:
         page = page_client().get(reverse("reviews:product", args=[variant.product_id]), {"lang": lang},
                                  HTTP_ACCEPT_LANGUAGE=lang)
         assert page.status_code == 200
         body = page.content.decode()
         assert body.count('data-testid="review"') == 7
+        assert titles[lang] in body and counts[lang] in body
 
 
 def test_the_reviews_page_goes_on_by_cursor(make_user, seller, variant, page_client):

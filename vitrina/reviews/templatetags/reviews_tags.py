@@ -29,7 +29,7 @@ def stars_lit(average) -> list[bool]:
 
 
 @register.filter
-def stars(value) -> list[bool]:
+def lit_stars(value) -> list[bool]:
     return stars_lit(value)
 
 
