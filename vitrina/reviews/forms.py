@@ -10,11 +10,6 @@ from vitrina.core.errors import ServiceError
 SESSION_KEY = "reviews_form"
 
 
-def form_int(raw):
-    """A form's whole number as an int; anything else is passed on as it is, for the service to refuse."""
-    return int(raw) if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) < 19 else raw
-
-
 def keep_failure(request, *, order_id: int, target: str, error: ServiceError, data: dict) -> None:
     """Keep a refused post of a form about order `order_id`; `target` names the form ("line:<id>",
     "review:<id>")."""

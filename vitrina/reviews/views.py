@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 from vitrina.core.errors import NotFound, ServiceError
 from vitrina.core.http import safe_next
 from vitrina.core.views import not_found_as_404
+from vitrina.orders.cart_views import form_int
 from vitrina.orders.selectors import order_for_buyer
 from vitrina.reviews import selectors, services
-from vitrina.reviews.forms import form_int, keep_failure
+from vitrina.reviews.forms import keep_failure
 
 
 @login_required
