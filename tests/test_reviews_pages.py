@@ -18,7 +18,7 @@ from tests.reviews_helpers import delivered_order
 from vitrina.reviews import services
 from vitrina.reviews.models import Review
 from vitrina.shop.models import Product, Shop
-from vitrina.social.services import privacy_set
+from vitrina.social.services import block_create, privacy_set
 
 pytestmark = pytest.mark.django_db
 
@@ -277,3 +277,23 @@ def test_a_reply_by_anyone_but_the_seller_is_404(page_client, make_user, buyer, 
     for user in (buyer, make_user("other", account_type="business")):
         assert page_client(user).post(reverse("reviews:reply", args=[review.pk]), {"text": "Hi"}).status_code == 404
     assert Review.objects.get().replied_at is None
+
+
+def test_too_many_reviews_come_back_as_a_form_error(settings, page_client, buyer, order):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "review": [(1, 600)]}
+    client = page_client(buyer)
+    line = order.lines.get()
+    post_review(client, order, line_id=line.pk, rating="0")
+    post_review(client, order, line_id=line.pk, rating="5")
+    assert not Review.objects.exists()
+    assert "You are doing that too often. Try again later." in render_tag("order_reviews", order, buyer,
+                                                                          session=client.session)
+
+
+def test_a_reviewer_blocked_by_the_reader_is_left_out(make_user, seller, variant, buyer, order):
+    services.review_create(buyer=buyer, order_id=order.pk, rating=5, text="From the buyer")
+    reader = make_user("reader")
+    block_create(blocker=reader, target=buyer)
+    html = render_tag("product_reviews", product_of(variant), reader)
+    assert "From the buyer" not in html and "5.0 · 1 review" in html
+    assert "From the buyer" in render_tag("product_reviews", product_of(variant), make_user("other"))
