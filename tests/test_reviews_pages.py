@@ -297,3 +297,17 @@ def test_a_reviewer_blocked_by_the_reader_is_left_out(make_user, seller, variant
     html = render_tag("product_reviews", product_of(variant), reader)
     assert "From the buyer" not in html and "5.0 · 1 review" in html
     assert "From the buyer" in render_tag("product_reviews", product_of(variant), make_user("other"))
+
+
+@pytest.mark.parametrize("lang,summary", [("en", "4.5 · 2 reviews"), ("ru", "4,5 · 2 отзыва"), ("bn", "4.5 · 2টি রিভিউ")])
+def test_the_seller_rating_summary_of_a_shop(make_user, seller, variant, lang, summary):
+    shop = Shop.objects.get(pk=variant.shop_id)
+    template = Template("{% load reviews_tags %}{% rating_summary shop %}")
+    assert template.render(Context({"shop": shop})).strip() == ""  # nothing without reviews
+    for name, stars in (("anna", 5), ("boris", 4)):
+        reviewer = make_user(name)
+        services.review_create(buyer=reviewer, order_id=delivered_order(reviewer, seller, variant).pk, rating=1,
+                               seller_rating=stars)
+    with translation.override(lang):
+        html = template.render(Context({"shop": Shop.objects.get(pk=shop.pk)}))
+    assert summary in html and html.count('class="star on"') == 4

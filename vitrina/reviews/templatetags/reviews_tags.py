@@ -3,6 +3,7 @@
 - {% product_reviews product %} on the product page: the average, the count and the latest reviews with replies.
 - {% order_reviews order %} on the order page: the buyer's review forms once delivered, the seller's reply forms.
   It decides by request.user: the order's buyer, its shop's owner, or (anyone else) nothing.
+- {% rating_summary product_or_shop %} anywhere a rating is shown: stars and "4.5 · 12 reviews".
 """
 
 from dataclasses import dataclass
@@ -46,6 +47,12 @@ def product_reviews(context, product):
     reviews = selectors.latest_of_product(viewer=viewer, product=product, limit=LATEST)
     return {"product": product, "rating": rating, "reviews": reviews, "lit": stars_lit(rating.average),
             "more": rating.count > len(reviews), "request": context.get("request")}
+
+
+@register.inclusion_tag("reviews/_rating_summary.html")
+def rating_summary(item):
+    """Stars and "4.5 · 12 reviews" for a Product (its rating) or a Shop (the seller's); nothing without reviews."""
+    return {"rating": selectors.rating_of(item)}
 
 
 @dataclass
