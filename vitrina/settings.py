@@ -280,6 +280,8 @@ RATE_LIMITS = {
 # Checkout: adding, changing and removing cart lines; placing orders (replays of one key count too).
 RATE_LIMITS["cart"] = env_rates("RATE_LIMIT_CART", "120/60,2000/86400")
 RATE_LIMITS["checkout"] = env_rates("RATE_LIMIT_CHECKOUT", "30/600,200/86400")
+# Reviews and sellers' replies to them (one per order line: a person writes a few a day).
+RATE_LIMITS["review"] = env_rates("RATE_LIMIT_REVIEWS", "30/600,200/86400")
 # Seconds between writes of a browser session's or token's "last used" time.
 SESSION_TOUCH_EVERY = env_int("SESSION_TOUCH_EVERY", 300)
 

@@ -37,6 +37,7 @@ urlpatterns += [
     path("", include("vitrina.feed.urls")),
     path("", include("vitrina.shop.urls")),
     path("", include("vitrina.orders.urls")),
+    path("", include("vitrina.reviews.urls")),
     # Last: /<username>/ catches every remaining single segment.
     path("", include("vitrina.social.urls")),
     path("<str:username>/", profile_views.profile, name="profile"),
