@@ -64,9 +64,12 @@ def test_add_to_cart_refuses_bad_quantities(page_client, buyer, shop, quantity):
 
 def test_add_to_cart_with_htmx_answers_a_status_line(page_client, buyer, shop):
     _seller, variant = shop
-    response = page_client(buyer).post(reverse("orders:cart_add"), {"variant_id": variant.pk, "quantity": "1"},
+    response = page_client(buyer).post(reverse("orders:cart_add"), {"variant_id": variant.pk, "quantity": "3"},
                                        headers={"HX-Request": "true"})
-    assert response.status_code == 200 and 'data-testid="cart-added"' in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="cart-added"' in html
+    # The top bar's badge is swapped out of band with the new count.
+    assert re.search(r'id="cart-link"[^>]*hx-swap-oob="true".*data-testid="cart-badge">3<', html, re.S)
 
 
 def test_cart_page_groups_by_seller_and_formats_money_for_the_reader(make_user, page_client, buyer, shop):
