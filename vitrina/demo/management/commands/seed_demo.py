@@ -155,7 +155,8 @@ class Command(BaseCommand):
             new = set(created)
             for follower, targets in FOLLOWS.items():
                 for target in targets:
-                    if follower == "sam.rivera" and target in PRIVATE or not {follower, target} & new:
+                    if follower == "sam.rivera" and target in PRIVATE or not {follower, target} & new \
+                            or not {follower, target} <= users.keys():
                         continue
                     social_services.follow_create(follower=users[follower], target=users[target])
             for username in PRIVATE & new:
