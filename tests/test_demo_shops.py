@@ -43,6 +43,7 @@ def test_seed_demo_opens_a_rouble_and_a_taka_shop_with_tagged_posts_and_orders_i
         assert all(c.products.count() == 3 for c in shop.collections.all())
         assert set(shop.delivery_methods.values_list("code", flat=True)) == {"pickup", "courier"}
         assert shop.delivery_methods.get(code="courier").price > 0
+        assert any(low <= ch <= high for ch in shop.delivery_methods.get(code="pickup").name)
         assert shop.accepts_cod and shop.accepts_bank_transfer and shop.bank_details
         # Products tagged on the owner's posts, and the post cards carry them.
         tagged = Post.objects.filter(author=shop.owner, product_tag_links__isnull=False).distinct()

@@ -19,7 +19,7 @@ from vitrina.orders import addresses, cart, checkout, lifecycle, promos
 from vitrina.orders.models import Order, OrderEvent, OrderStatus
 from vitrina.posts import services as post_services
 from vitrina.shop import collections, photos, services, shop_settings, tag_services
-from vitrina.shop.models import Product, Shop
+from vitrina.shop.models import DeliveryMethod, Product, Shop
 
 S = OrderStatus
 
@@ -54,6 +54,7 @@ class DemoShop:
     owner: str
     currency: str
     bank_details: str
+    pickup: str  # the name of the shop's pickup (every shop has one, named in the language it was opened in)
     courier: tuple  # (name, price)
     products: list[DemoProduct]
     collections: list  # (title, product indexes)
@@ -71,6 +72,7 @@ LINEN = DemoShop(
     currency="RUB",
     bank_details="Т-Банк, р/с 40802 810 0 0000 0012345, БИК 044525974, получатель ИП Соколова Е. А.\n"
                  "В назначении платежа укажите номер заказа.",
+    pickup="Самовывоз: ул. Покровка, 17 (м. Китай-город)",
     courier=("Курьер по Москве", "350"),
     promo=("LEN10", "10"),
     products=[
@@ -152,6 +154,7 @@ TEA = DemoShop(
     currency="BDT",
     bank_details="ডাচ্-বাংলা ব্যাংক, হিসাব নম্বর 123.151.0045678, হিসাবের নাম: চা-ঘর ঢাকা।\n"
                  "রেফারেন্সে অর্ডার নম্বরটি লিখুন।",
+    pickup="দোকান থেকে সংগ্রহ: সাত মসজিদ রোড, ধানমন্ডি",
     courier=("কুরিয়ার (ঢাকার ভেতরে)", "80"),
     products=[
         DemoProduct(
@@ -263,6 +266,8 @@ def _seed_shop(demo: DemoShop, owner: User, users: dict[str, User], photo_upload
         products.append(product)
     for title, indexes in demo.collections:
         collections.collection_create(owner=owner, title=title, product_ids=[products[i].pk for i in indexes])
+    shop_settings.delivery_method_update(method=DeliveryMethod.objects.get(shop__owner=owner, code="pickup"),
+                                         editor=owner, name=demo.pickup)
     shop_settings.delivery_method_create(owner=owner, name=demo.courier[0], price=demo.courier[1], code="courier")
     shop_settings.shop_settings_update(owner=owner, accepts_bank_transfer=True, bank_details=demo.bank_details)
     if demo.promo:
