@@ -380,7 +380,7 @@ def profile(n: int) -> dict:
 
     variant = ProductVariant.objects.get(sku="WARM")
     warm_up = 3  # the first requests of a process import and connect: not what a checkout costs
-    buyers = make_buyers("prof", n + warm_up)
+    buyers = make_buyers("prof", warm_up + 2 * n)
     for user, _key in buyers:
         cart_add(buyer=user, variant_id=variant.pk, quantity=1)
     body = json.dumps({"seller": SELLER, "delivery_method": "pickup", "payment_method": "cod", "currency": CURRENCY,
@@ -389,19 +389,20 @@ def profile(n: int) -> dict:
     client = Client()
     timings, sql_ms, queries = [], [], []
     profiler = cProfile.Profile()
+    # Warm-up, then n checkouts timed (with their SQL captured), then n more under cProfile (which slows them).
     for i, (_user, key) in enumerate(buyers):
-        measured = i >= warm_up
+        timed, profiled = warm_up <= i < warm_up + n, i >= warm_up + n
         with CaptureQueriesContext(connection) as ctx:
-            t = time.perf_counter()
-            if measured:
+            if profiled:
                 profiler.enable()
+            t = time.perf_counter()
             response = client.post(CHECKOUT, body, content_type="application/json",
                                    headers={"Authorization": f"Bearer {key}", "Idempotency-Key": str(uuid.uuid4())})
-            if measured:
-                profiler.disable()
             elapsed = time.perf_counter() - t
+            if profiled:
+                profiler.disable()
         assert response.status_code == 201, response.content
-        if measured:
+        if timed:
             timings.append(elapsed)
             sql_ms.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
             queries.append([(q["sql"], q["time"]) for q in ctx.captured_queries])
@@ -414,7 +415,7 @@ def profile(n: int) -> dict:
 
     # For scale: a light authenticated read (the buyer's cart) through the same stack.
     reads = []
-    for _user, key in buyers[warm_up:]:
+    for _user, key in buyers[warm_up:warm_up + n]:
         t = time.perf_counter()
         client.get(f"{API}/cart", headers={"Authorization": f"Bearer {key}"})
         reads.append((time.perf_counter() - t) * 1000)

@@ -7,6 +7,7 @@ from django.db.models import Sum
 from vitrina.accounts.models import User
 from vitrina.demo import shops
 from vitrina.demo.management.commands import seed_demo
+from vitrina.orders import addresses
 from vitrina.orders.models import CartLine, Order, OrderLine, OrderStatus, Payment
 from vitrina.posts.models import Post
 from vitrina.shop.models import Collection, DeliveryMethod, Product, ProductImage, ProductTag, ProductVariant, Shop
@@ -93,6 +94,10 @@ def test_a_demo_seeded_before_the_shops_gets_them_and_keeps_what_its_people_did(
     assert User.objects.count() == 12 and not Shop.objects.exists()
     anna = User.objects.get(username="anna.petrova")
     Follow.objects.filter(follower=anna, target__username="coffee.corner").delete()  # she unfollowed since
+    sam = User.objects.get(username="sam.rivera")
+    for i in range(addresses.MAX_ADDRESSES):  # the most anyone may keep: a demo order can't add one
+        addresses.address_create(owner=sam, data={"name": "Sam", "line1": f"Street {i}", "city": "Lisbon",
+                                                  "country": "PT"})
     requests = FollowRequest.objects.count()
     posts = Post.objects.count()
     monkeypatch.undo()
@@ -105,4 +110,8 @@ def test_a_demo_seeded_before_the_shops_gets_them_and_keeps_what_its_people_did(
     assert Follow.objects.filter(follower__username="moscow.linen", target=anna).exists()
     assert FollowRequest.objects.count() == requests
     assert Post.objects.count() == posts + 4  # only the shops' own posts
+    # The services refused sam's courier orders (no room for the address): left out, the rest seeded.
+    assert not Order.objects.filter(buyer=sam).exists()
+    assert Order.objects.count() == sum(len(demo.orders) for demo in shops.SHOPS) - 2
     assert set(Order.objects.values_list("status", flat=True)) == EVERY_STATE
+    assert not CartLine.objects.exists()  # the refused orders left nothing in carts either
