@@ -274,11 +274,18 @@ def run_backend(db: str, args) -> dict:
     log(f"\n== {db}: fresh database, migrate, setup ...")
     fresh_database(db, env, args)
     apply_env(env)
-    os.environ["RATE_LIMIT_CATALOG"] = "1000000/600"  # this process only: one shop adds hundreds of products
+    # This process only (settings are read once, at setup): one shop adds hundreds of products.
+    catalog_limit = os.environ.get("RATE_LIMIT_CATALOG")
+    os.environ["RATE_LIMIT_CATALOG"] = "1000000/600"
     import django
 
     django.setup()
     from django.conf import settings
+
+    if catalog_limit is None:
+        os.environ.pop("RATE_LIMIT_CATALOG")
+    else:
+        os.environ["RATE_LIMIT_CATALOG"] = catalog_limit  # the server gets the environment as it was
     from django.db import connection
     from django.db.models import Sum
 
