@@ -89,3 +89,9 @@ messages: install
 
 clean:
 	rm -rf $(VENV) staticfiles var/test*.sqlite3*
+
+# Checkout over HTTP (granian as `make run` starts it): 200 buyers racing for 20 units, then 200 buying a
+# product each; PostgreSQL + Redis, then SQLite (bench/checkout.py --help for the sizes and databases).
+.PHONY: bench-checkout
+bench-checkout: install
+	$(PY) bench/checkout.py --db both

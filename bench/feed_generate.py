@@ -227,8 +227,9 @@ def _pg(value) -> str:
     return str(value)
 
 
-def make_photos(count: int = 3) -> tuple[list[dict], list[str], str]:
-    """A few real photos through the app's pipeline: ([files dicts], [blurhash], avatar storage name)."""
+def make_photos(count: int = 3) -> tuple[list[dict], list[str], str, str]:
+    """A few real photos through the app's pipeline: ([files dicts], [blurhash], avatar storage name,
+    the small avatars' names as User.avatar_small's JSON)."""
     from PIL import Image
 
     from vitrina.media import images, pipeline
@@ -247,8 +248,10 @@ def make_photos(count: int = 3) -> tuple[list[dict], list[str], str]:
         hashes.append(processed.blurhash)
     raw = io.BytesIO()
     source.crop((0, 0, min(source.size), min(source.size))).save(raw, "JPEG", quality=90)
-    avatar = images.store(pipeline.process_avatar(raw.getvalue()), folder="avatars", extension="jpg")
-    return files, hashes, avatar
+    processed = pipeline.process_avatar(raw.getvalue())
+    avatar = images.store(processed.jpeg, folder="avatars", extension="jpg")
+    avatar_small = json.dumps(images.store_avatar_small(processed), separators=(",", ":"))
+    return files, hashes, avatar, avatar_small
 
 
 def generate(*, backend: str, target: str, sizes: Sizes, threshold: int, log=print) -> dict:
@@ -346,7 +349,7 @@ def generate(*, backend: str, target: str, sizes: Sizes, threshold: int, log=pri
     step("posts/likes/tags (in memory)", t)
 
     t = time.perf_counter()
-    photos, hashes, avatar = make_photos()
+    photos, hashes, avatar, avatar_small = make_photos()
     password = make_password("bench-password-not-secret")
     step("photos + password hash", t)
 
@@ -365,13 +368,13 @@ def generate(*, backend: str, target: str, sizes: Sizes, threshold: int, log=pri
                 f"{rng.choice(ADJECTIVES)} {w2} in {CITIES[i % len(CITIES)]}",
                 "", avatar, kind, i not in big and i % 20 == 7, "other" if kind == "business" else "",
                 CITIES[i % len(CITIES)], "", "", None, real_followers[i], following[i], posts_count[i],
-                _ts(now - timedelta(seconds=rng.random() * 3 * 86400)),
+                _ts(now - timedelta(seconds=rng.random() * 3 * 86400)), avatar_small,
             )
 
     user_cols = ("id", "password", "last_login", "is_superuser", "is_staff", "is_active", "date_joined", "username",
                  "email", "display_name", "bio", "website", "avatar", "account_type", "is_private", "category",
                  "city", "contact_email", "contact_phone", "suspended_at", "followers_count", "following_count",
-                 "posts_count", "last_active_at")
+                 "posts_count", "last_active_at", "avatar_small")
     if backend == "sqlite":
         user_rows_iter = ((*r[:3], int(r[3]), int(r[4]), int(r[5]), *r[6:14], int(r[14]), *r[15:]) for r in user_rows())
     else:
@@ -405,10 +408,11 @@ def generate(*, backend: str, target: str, sizes: Sizes, threshold: int, log=pri
         for k in range(p):
             created = _ts(start + span * k)
             yield (k + 1, caption(k, post_tags[k]), CITIES[k % len(CITIES)] if k % 4 == 0 else "", truthy,
-                   like_count[k], 0, created, created, authors[k])
+                   like_count[k], 0, created, created, authors[k], "[]")
 
+    # product_tags: the card's snapshot of products tagged on the photos (vitrina.shop.tags); none here.
     w.write("posts_post", ("id", "caption", "location", "comments_enabled", "like_count", "comment_count",
-                           "created_at", "updated_at", "author_id"), post_rows())
+                           "created_at", "updated_at", "author_id", "product_tags"), post_rows())
     step(f"posts ({p:,})", t)
 
     t = time.perf_counter()

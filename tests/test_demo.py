@@ -10,12 +10,12 @@ from vitrina.social.models import Follow, FollowRequest
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_creates_a_dozen_accounts_once(capsys):
+def test_seed_demo_creates_fourteen_accounts_once(capsys):
     call_command("seed_demo")
     out = capsys.readouterr().out
     assert "vitrina-demo-2026" in out
     users = User.objects.all()
-    assert users.count() == 12
+    assert users.count() == 14
     assert {u.account_type for u in users} == {"personal", "creator", "business"}
     assert all(u.avatar for u in users)
     assert all(set(u.avatar_small) == {"96", "192"} for u in users)  # the small WebPs pages show
@@ -26,7 +26,7 @@ def test_seed_demo_creates_a_dozen_accounts_once(capsys):
     follows = Follow.objects.count()
     User.objects.filter(username="anna.petrova").update(bio="changed by the person")
     call_command("seed_demo")
-    assert User.objects.count() == 12 and Follow.objects.count() == follows
+    assert User.objects.count() == 14 and Follow.objects.count() == follows
     assert User.objects.get(username="anna.petrova").bio == "changed by the person"
 
 

@@ -1,9 +1,10 @@
-"""Demo data for `make run`: a dozen accounts that follow each other.
+"""Demo data for `make run`: fourteen accounts that follow each other, and two shops
+(vitrina/demo/shops.py: roubles in Moscow, taka in Dhaka) with products tagged on posts and orders.
 
-Idempotent: accounts that already exist are left as they are, so running
-`make run` again keeps whatever people did in the demo. Explore's pool and
-trends are built at the end, so the first page shows them without waiting
-for the scheduler.
+Idempotent: accounts that already exist are left as they are, and a shop is seeded only
+while its owner has none, so running `make run` again keeps whatever people did in the
+demo. Explore's pool and trends are built at the end, so the first page shows them without
+waiting for the scheduler.
 """
 
 import io
@@ -17,6 +18,7 @@ from PIL import Image
 
 from vitrina.accounts import services as account_services
 from vitrina.accounts.models import User
+from vitrina.demo import shops
 from vitrina.feed.explore import ranking, trending
 from vitrina.posts import services as post_services
 from vitrina.posts.models import Post
@@ -42,6 +44,13 @@ ACCOUNTS = [
     ("chelsea.the.cat", "creator", "Chelsea 🐱", "Professional napper. Brand deals via DM.", ("chelsea.png", (0.3, 0.0, 0.85, 0.85)), {}),
     ("dhaka.crafts", "business", "ঢাকা ক্রাফটস", "হাতে বোনা নকশিকাঁথা ও শাড়ি", ("chelsea.png", (0.0, 0.2, 0.5, 1.0)),
      {"category": "handmade", "city": "ঢাকা", "contact_phone": "+880 2 5500 0000"}),
+    ("moscow.linen", "business", "Лён и Хлопок",
+     "Одежда и домашний текстиль из русского льна. Доставка курьером по Москве 🌾",
+     ("astronaut.png", (0.3, 0.6, 0.7, 1.0)),
+     {"category": "clothing", "city": "Москва", "contact_email": "privet@linen.example",
+      "contact_phone": "+7 495 000-00-00"}),
+    ("dhaka.tea", "business", "চা-ঘর ঢাকা", "সিলেটের চা আর হাতে তৈরি জিনিস। ঢাকার ভেতরে হোম ডেলিভারি 🍃",
+     ("coffee.png", (0.5, 0.3, 1.0, 0.9)), {"category": "food", "city": "ঢাকা", "contact_phone": "+880 2 5500 1234"}),
     ("ivan.codes", "personal", "Иван", "Private account: only friends 🔒", ("astronaut.png", (0.3, 0.05, 0.75, 0.5)), {}),
     ("sam.rivera", "personal", "Sam Rivera", "Runner, reader, occasional cook.", ("astronaut.png", (0.0, 0.5, 0.5, 1.0)), {}),
     ("nadia.style", "creator", "Nadia Rahman", "Style · Dhaka ↔ London · collabs open", ("astronaut.png", (0.5, 0.5, 1.0, 1.0)), {}),
@@ -49,18 +58,23 @@ ACCOUNTS = [
 PRIVATE = {"ivan.codes"}
 # Who follows whom: a small, lopsided graph like a real one (shops have the most followers).
 FOLLOWS = {
-    "anna.petrova": ["coffee.corner", "lena.travels", "ivan.codes", "chelsea.the.cat", "orbit.outfitters"],
-    "rahim.kolkata": ["coffee.corner", "dhaka.crafts", "nadia.style", "lena.travels"],
-    "lena.travels": ["nebula.prints", "orbit.outfitters", "rahim.kolkata", "sam.rivera"],
-    "maria.bakes": ["coffee.corner", "anna.petrova", "chelsea.the.cat", "sam.rivera"],
+    "anna.petrova": ["coffee.corner", "lena.travels", "ivan.codes", "chelsea.the.cat", "orbit.outfitters",
+                     "moscow.linen"],
+    "rahim.kolkata": ["coffee.corner", "dhaka.crafts", "nadia.style", "lena.travels", "dhaka.tea"],
+    "lena.travels": ["nebula.prints", "orbit.outfitters", "rahim.kolkata", "sam.rivera", "moscow.linen", "dhaka.tea"],
+    "maria.bakes": ["coffee.corner", "anna.petrova", "chelsea.the.cat", "sam.rivera", "moscow.linen"],
     "coffee.corner": ["maria.bakes", "rahim.kolkata"],
     "orbit.outfitters": ["lena.travels"],
     "nebula.prints": ["lena.travels", "orbit.outfitters"],
     "chelsea.the.cat": ["coffee.corner", "nadia.style"],
-    "dhaka.crafts": ["nadia.style", "rahim.kolkata"],
-    "ivan.codes": ["anna.petrova", "orbit.outfitters", "nebula.prints"],
-    "sam.rivera": ["coffee.corner", "nebula.prints", "lena.travels", "maria.bakes", "chelsea.the.cat", "ivan.codes"],
-    "nadia.style": ["dhaka.crafts", "chelsea.the.cat", "coffee.corner", "nebula.prints", "lena.travels"],
+    "dhaka.crafts": ["nadia.style", "rahim.kolkata", "dhaka.tea"],
+    "ivan.codes": ["anna.petrova", "orbit.outfitters", "nebula.prints", "moscow.linen"],
+    "sam.rivera": ["coffee.corner", "nebula.prints", "lena.travels", "maria.bakes", "chelsea.the.cat", "ivan.codes",
+                   "moscow.linen", "dhaka.tea"],
+    "nadia.style": ["dhaka.crafts", "chelsea.the.cat", "coffee.corner", "nebula.prints", "lena.travels", "dhaka.tea",
+                    "moscow.linen"],
+    "moscow.linen": ["anna.petrova", "orbit.outfitters"],
+    "dhaka.tea": ["dhaka.crafts", "nadia.style"],
 }
 
 
@@ -138,21 +152,28 @@ class Command(BaseCommand):
         if created:
             # Follows first, privacy last, so that the private account has followers
             # and one request still waiting (sam.rivera asks after it went private).
+            # Only follows that involve an account made now: a demo seeded before keeps
+            # whatever its people followed and unfollowed since.
+            new = set(created)
             for follower, targets in FOLLOWS.items():
                 for target in targets:
-                    if follower == "sam.rivera" and target in PRIVATE:
+                    if follower == "sam.rivera" and target in PRIVATE or not {follower, target} & new \
+                            or not {follower, target} <= users.keys():
                         continue
                     social_services.follow_create(follower=users[follower], target=users[target])
-            for username in PRIVATE:
+            for username in PRIVATE & new:
                 social_services.account_update(user=users[username], data={"is_private": True})
-            social_services.follow_create(follower=users["sam.rivera"], target=users["ivan.codes"])
+            if {"sam.rivera", "ivan.codes"} & new:
+                social_services.follow_create(follower=users["sam.rivera"], target=users["ivan.codes"])
         if created and not Post.objects.filter(author__in=users.values()).exists():
             self._seed_posts(users)
+        shops_made = shops.seed_shops(users, photo_upload)
         now = timezone.now()
         ranking.pool_publish(now=now)
         trending.trends_publish(now=now)
         if options["verbosity"]:
-            self.stdout.write(f"Demo data: {len(created)} account(s) created, {len(users)} in all.")
+            self.stdout.write(f"Demo data: {len(created)} account(s) created, {len(users)} in all"
+                              + (f"; shops seeded: {', '.join(shops_made)}." if shops_made else "."))
             self.stdout.write("Log in as any of these with the password " + DEMO_PASSWORD + ":")
             for username, account_type, *_rest in ACCOUNTS:
                 private = " (private)" if username in PRIVATE else ""
