@@ -1,6 +1,7 @@
 """The demo's shops (vitrina/demo/shops.py): seeded through the real services by `seed_demo`, once."""
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.db.models import Sum
 
@@ -10,6 +11,7 @@ from vitrina.demo.management.commands import seed_demo
 from vitrina.orders import addresses
 from vitrina.orders.models import CartLine, Order, OrderLine, OrderStatus, Payment
 from vitrina.posts.models import Post
+from vitrina.reviews.models import Review
 from vitrina.shop.models import Collection, DeliveryMethod, Product, ProductImage, ProductTag, ProductVariant, Shop
 from vitrina.social.models import Follow, FollowRequest
 
@@ -20,13 +22,14 @@ EVERY_STATE = {"placed", "confirmed", "paid", "shipped", "delivered", "cancelled
 
 def counts() -> dict:
     models = (User, Follow, FollowRequest, Post, Shop, Product, ProductVariant, ProductImage, Collection,
-              DeliveryMethod, ProductTag, Order, OrderLine, Payment, CartLine)
+              DeliveryMethod, ProductTag, Order, OrderLine, Payment, CartLine, Review)
     return {model.__name__: model.objects.count() for model in models} | {
         "stock": ProductVariant.objects.aggregate(n=Sum("stock"))["n"]}
 
 
 def test_seed_demo_opens_a_rouble_and_a_taka_shop_with_tagged_posts_and_orders_in_every_state():
     call_command("seed_demo", verbosity=0)
+    assert mail.outbox == []  # the demo orders' status emails are not sent (nobody reads those addresses)
     linen, tea = Shop.objects.get(owner__username="moscow.linen"), Shop.objects.get(owner__username="dhaka.tea")
     assert (linen.currency, tea.currency) == ("RUB", "BDT")
     assert "Москв" in linen.owner.bio
@@ -67,6 +70,11 @@ def test_seed_demo_opens_a_rouble_and_a_taka_shop_with_tagged_posts_and_orders_i
         assert list(delivered.events.values_list("to_status", flat=True)) == [
             "placed", "confirmed", "shipped", "delivered"]
         assert delivered.created_at < paid.created_at  # the timeline reads as days, oldest first
+        # Its buyer reviewed it through the service: the shop's and the product's ratings count it.
+        review = Review.objects.get(line__order=delivered)
+        assert review.buyer_id == delivered.buyer_id and review.text
+        assert (shop.rating_count, shop.rating_total) == (1, review.seller_rating)
+        assert (review.product.rating_count, review.product.rating_total) == (1, review.rating)
         cancelled = orders.get(status="cancelled")
         assert cancelled.events.get(to_status="cancelled").actor_id == cancelled.buyer_id
         assert Payment.objects.filter(order__shop=shop).count() == orders.count()

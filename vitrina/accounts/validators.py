@@ -13,7 +13,7 @@ RESERVED_USERNAMES = frozenset(
     about accounts admin administrator api app apps auth billing blog business cart checkout
     collabs create csp-report direct docs explore feed help hashtags healthz home i18n inbox insights
     legal login logout manifest.webmanifest me media messages moderator new notifications
-    null oauth offline orders p password posts privacy rankings reels root search security
+    null oauth offline orders p password payments posts privacy rankings reels reviews root search security
     settings shop signup static staff stories support sw.js system terms undefined
     vitrina well-known www
     """.split()

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 from PIL import Image
 
@@ -167,7 +168,10 @@ class Command(BaseCommand):
                 social_services.follow_create(follower=users["sam.rivera"], target=users["ivan.codes"])
         if created and not Post.objects.filter(author__in=users.values()).exists():
             self._seed_posts(users)
-        shops_made = shops.seed_shops(users, photo_upload)
+        # The demo orders' status emails would go to addresses nobody reads and bury the logins
+        # printed below under some sixty console emails.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            shops_made = shops.seed_shops(users, photo_upload)
         now = timezone.now()
         ranking.pool_publish(now=now)
         trending.trends_publish(now=now)
