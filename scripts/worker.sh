@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The RQ worker for background tasks (`make worker`), started again whenever it dies.
 #
+# Jobs run in the worker process itself (vitrina/core/worker.py says why).
+#
 # RQ's worker waits out a Redis outage while it is idle, but quits when Redis goes away
 # in the middle of a job (bench/faults.py, phase B); nothing would then run the tasks
 # queued once Redis is back. In production a process manager may do the same instead
@@ -15,7 +17,7 @@ stop() {
 }
 trap stop TERM INT
 while true; do
-  "$PY" manage.py rqworker --job-class django_tasks_rq.Job "$@" default &
+  "$PY" manage.py rqworker --job-class django_tasks_rq.Job --worker-class vitrina.core.worker.Worker "$@" default &
   pid=$!
   wait "$pid"
   status=$?

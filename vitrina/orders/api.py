@@ -94,7 +94,8 @@ def checkout_place(request, response: HttpResponse, payload: CheckoutIn,
     order = checkout.order_place(buyer=request.auth, idempotency_key=idempotency_key, **payload.dict())
     # A replay answers as the first answer did (201), marked as a replay, as Stripe's API does.
     response["Idempotent-Replayed"] = "true" if order.replayed else "false"
-    return Status(201, order_out(order.pk))
+    # A new order answers from the objects placement wrote; a replay reads its order back.
+    return Status(201, order_out(order.pk) if order.replayed else order)
 
 
 # --- Addresses ---------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from vitrina.core.errors import InvalidInput, NotFound
 from vitrina.core.throttle import rate_limit
 from vitrina.orders import pricing
 from vitrina.orders.models import MAX_CART_QUANTITY, CartLine
-from vitrina.shop.models import Product, ProductVariant
+from vitrina.shop.models import Product, ProductStatus, ProductVariant
 
 # A cart is a shopping list, not a warehouse: more lines than this is a script.
 MAX_CART_LINES = 100
@@ -187,22 +187,35 @@ def cart_items(*, buyer, lines) -> list[CartItem]:
     lines = list(lines.select_related("variant__product", "variant__shop__owner").order_by("id"))
     visible = set(visible_variants(buyer).filter(pk__in=[line.variant_id for line in lines])
                   .values_list("pk", flat=True))
-    items = []
+    return [_item(line, buyer=buyer, visible=line.variant_id in visible) for line in lines]
+
+
+def shop_cart_items(*, buyer, shop, lock: bool = False) -> list[CartItem]:
+    """The buyer's lines from one shop whose owner the caller has just found the buyer may see
+    (visibility.sees_content): of the visibility rule only the product's status is left to check, so
+    checkout's hot path has no visibility subquery. `lock` locks the cart lines (in a transaction)."""
+    lines = CartLine.objects.filter(buyer=buyer, variant__shop=shop).select_related("variant__product")
+    if lock:
+        lines = lines.select_for_update(of=("self",))
+    lines = list(lines.order_by("id"))
     for line in lines:
-        variant = line.variant
-        currency = variant.shop.currency
-        if variant.pk not in visible or not variant.is_active or variant.shop.owner_id == buyer.pk:
-            problem = UNAVAILABLE
-        elif variant.stock <= 0:
-            problem = OUT_OF_STOCK
-        elif variant.stock < line.quantity:
-            problem = INSUFFICIENT_STOCK
-        else:
-            problem = ""
-        items.append(CartItem(line=line, variant=variant, unit_price=variant.price, quantity=line.quantity,
-                              line_total=pricing.line_total(variant.price, line.quantity, currency),
-                              problem=problem))
-    return items
+        line.variant.shop = shop
+    return [_item(line, buyer=buyer, visible=line.variant.product.status == ProductStatus.ACTIVE) for line in lines]
+
+
+def _item(line, *, buyer, visible: bool) -> CartItem:
+    variant = line.variant
+    if not visible or not variant.is_active or variant.shop.owner_id == buyer.pk:
+        problem = UNAVAILABLE
+    elif variant.stock <= 0:
+        problem = OUT_OF_STOCK
+    elif variant.stock < line.quantity:
+        problem = INSUFFICIENT_STOCK
+    else:
+        problem = ""
+    return CartItem(line=line, variant=variant, unit_price=variant.price, quantity=line.quantity,
+                    line_total=pricing.line_total(variant.price, line.quantity, variant.shop.currency),
+                    problem=problem)
 
 
 def cart_grouped(*, buyer) -> list[SellerCart]:

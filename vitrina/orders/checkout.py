@@ -21,13 +21,12 @@ from django.db.models import Case, F, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vitrina.accounts.models import User
 from vitrina.core.errors import Conflict, InvalidInput, NotFound, ServiceError
 from vitrina.core.text import clean_text
 from vitrina.core.throttle import rate_limit
 from vitrina.orders import emails, payments, pricing
 from vitrina.orders.addresses import address_get
-from vitrina.orders.cart import UNAVAILABLE, cart_items, invalid, parse_id, short_message
+from vitrina.orders.cart import UNAVAILABLE, invalid, parse_id, shop_cart_items, short_message
 from vitrina.orders.models import CartLine, Order, OrderEvent, OrderLine, OrderStatus, PaymentMethod, PromoCode
 from vitrina.orders.promos import normalise_code, promo_for_order
 from vitrina.shop import money, tags
@@ -132,8 +131,8 @@ class Plan:
 
 
 def _plan(*, buyer, request: Request) -> Plan:
-    owner = User.objects.active().filter(username=request.seller).first()
-    shop = Shop.objects.filter(owner=owner).first() if owner else None
+    shop = Shop.objects.select_related("owner").filter(owner__username=request.seller, owner__is_active=True).first()
+    owner = shop.owner if shop else None
     if shop is None or not visibility.sees_content(buyer, owner):
         raise NotFound(_("This shop does not exist."))
     if owner.pk == buyer.pk:
@@ -204,14 +203,16 @@ def _reserve(items) -> dict[int, ProductVariant]:
 def _place(*, buyer, request: Request, plan: Plan, key: str, fingerprint: str, now) -> Order:
     shop = plan.shop
     with transaction.atomic():
-        # Exact on SQLite (writers queue at BEGIN); on PostgreSQL the UniqueConstraint decides.
-        existing = _replay(buyer=buyer, key=key, fingerprint=fingerprint)
-        if existing is not None:
-            return existing
+        if not connection.features.has_select_for_update:
+            # SQLite: writers queue at BEGIN, so this read is exact. (On PostgreSQL the
+            # UniqueConstraint decides, and order_place has just read the key.)
+            existing = _replay(buyer=buyer, key=key, fingerprint=fingerprint)
+            if existing is not None:
+                return existing
         # The cart lines are locked first: a second checkout of the same cart waits here and then
-        # finds them gone, so one cart is never bought twice.
-        lines = CartLine.objects.filter(buyer=buyer, variant__shop=shop).select_for_update(of=("self",))
-        items = cart_items(buyer=buyer, lines=lines)
+        # finds them gone, so one cart is never bought twice. _plan has checked that the buyer may
+        # see the shop's owner.
+        items = shop_cart_items(buyer=buyer, shop=shop, lock=True)
         if not items:
             raise invalid("seller", _("Your cart has nothing from this shop."), code="cart_empty")
         gone = [item for item in items if item.problem == UNAVAILABLE]
@@ -249,12 +250,14 @@ def _place(*, buyer, request: Request, plan: Plan, key: str, fingerprint: str, n
             for item, (price, quantity), total in zip(items, lines_priced, sums.lines)
         ])
         OrderEvent.objects.create(order=order, actor=buyer, from_status="", to_status=OrderStatus.PLACED)
-        payments.payment_start(order)
+        payment = payments.payment_start(order)
         CartLine.objects.filter(pk__in=[item.line.pk for item in items]).delete()
         sold_out = sorted({v.product_id for v in variants.values() if v.stock <= 0})
         transaction.on_commit(partial(emails.order_status_mail, order.pk))
         if sold_out:
             transaction.on_commit(partial(tags.products_changed, sold_out))
+    # The answer is built from the objects as written (only the lines are read back).
+    order.payment = payment
     order.replayed = False
     return order
 
