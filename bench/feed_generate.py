@@ -368,13 +368,13 @@ def generate(*, backend: str, target: str, sizes: Sizes, threshold: int, log=pri
                 f"{rng.choice(ADJECTIVES)} {w2} in {CITIES[i % len(CITIES)]}",
                 "", avatar, kind, i not in big and i % 20 == 7, "other" if kind == "business" else "",
                 CITIES[i % len(CITIES)], "", "", None, real_followers[i], following[i], posts_count[i],
-                _ts(now - timedelta(seconds=rng.random() * 3 * 86400)), avatar_small,
+                _ts(now - timedelta(seconds=rng.random() * 3 * 86400)), avatar_small, "",
             )
 
     user_cols = ("id", "password", "last_login", "is_superuser", "is_staff", "is_active", "date_joined", "username",
                  "email", "display_name", "bio", "website", "avatar", "account_type", "is_private", "category",
                  "city", "contact_email", "contact_phone", "suspended_at", "followers_count", "following_count",
-                 "posts_count", "last_active_at", "avatar_small")
+                 "posts_count", "last_active_at", "avatar_small", "language")
     if backend == "sqlite":
         user_rows_iter = ((*r[:3], int(r[3]), int(r[4]), int(r[5]), *r[6:14], int(r[14]), *r[15:]) for r in user_rows())
     else:
