@@ -58,6 +58,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
 from harness.common import API, BASE, PG_ADMIN, VENV, log, machine, pct, print_table, verdict  # noqa: E402
+from harness.dataset import apply_env  # noqa: E402
 from harness.fingerprint import fingerprint  # noqa: E402
 from harness.processes import cpu_by_pid, free_port, process_tree, vm, wait_ready  # noqa: E402
 from phases.mixed_load import server_env, service_pids, start, stop  # noqa: E402
@@ -85,14 +86,6 @@ def backend_env(db: str, args) -> dict:
     else:
         env.update(DATABASE_URL="", REDIS_URL="")
     return env
-
-
-def apply_env(env: dict) -> None:
-    for key, value in env.items():
-        if value == "":
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
 
 
 def fresh_database(db: str, env: dict, args) -> None:
