@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tests.checkout_helpers import add_address, fill_cart, make_product, make_seller, place, stock_of, variant_of
 from vitrina.core.errors import Conflict, InvalidInput, NotFound
-from vitrina.orders import cart, promos
+from vitrina.orders import cart, checkout, promos
 from vitrina.orders.models import CartLine, Order, OrderEvent, Payment, PromoCode
 from vitrina.shop.models import DeliveryMethod, ProductStatus, ProductVariant, Shop
 
@@ -138,6 +138,28 @@ def test_one_short_line_fails_the_whole_order_naming_every_short_line(make_user,
     assert not Order.objects.exists()
     assert [stock_of(v) for v in (small, medium, large)] == [3, 5, 3]
     assert CartLine.objects.filter(buyer=buyer).count() == 3
+
+
+@pytest.mark.parametrize("change", ["quantity", "removed"])
+def test_a_cart_line_changed_during_checkout_is_cart_changed_and_nothing_placed(buyer, seller_variant, monkeypatch,
+                                                                              change):
+    # The lines are read before the transaction; the buyer changes one (another tab) just before
+    # the stock is taken. The order would buy a stale line: it is rolled back instead.
+    seller, variant = seller_variant
+    fill_cart(buyer, variant, 2)
+    reserve = checkout._reserve
+
+    def cart_changes_first(items):
+        lines = CartLine.objects.filter(buyer=buyer)
+        lines.update(quantity=3) if change == "quantity" else lines.delete()
+        return reserve(items)
+
+    monkeypatch.setattr(checkout, "_reserve", cart_changes_first)
+    with pytest.raises(Conflict) as error:
+        place(buyer, seller)
+    assert error.value.code == "cart_changed"
+    nothing_placed(buyer, variant, 5)
+    assert not OrderEvent.objects.exists() and not Payment.objects.exists()
 
 
 def test_archived_variant_or_product_is_never_bought(buyer, seller_variant):

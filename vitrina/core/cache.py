@@ -35,6 +35,11 @@ class VitrinaRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
 
+    def get_master_client(self):
+        """The shared redis.Redis (and its pool) for django-rq's queues (RQ_QUEUES' USE_REDIS_CACHE):
+        with a URL instead, django-rq opens a new connection for every job enqueued."""
+        return self._cache.get_client(write=True)
+
     def _unavailable(self, exc: RedisError, what: str) -> None:
         log.warning("cache %s skipped, Redis did not answer: %s", what, exc)
 

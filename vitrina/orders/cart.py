@@ -190,14 +190,12 @@ def cart_items(*, buyer, lines) -> list[CartItem]:
     return [_item(line, buyer=buyer, visible=line.variant_id in visible) for line in lines]
 
 
-def shop_cart_items(*, buyer, shop, lock: bool = False) -> list[CartItem]:
+def shop_cart_items(*, buyer, shop) -> list[CartItem]:
     """The buyer's lines from one shop whose owner the caller has just found the buyer may see
     (visibility.sees_content): of the visibility rule only the product's status is left to check, so
-    checkout's hot path has no visibility subquery. `lock` locks the cart lines (in a transaction)."""
-    lines = CartLine.objects.filter(buyer=buyer, variant__shop=shop).select_related("variant__product")
-    if lock:
-        lines = lines.select_for_update(of=("self",))
-    lines = list(lines.order_by("id"))
+    checkout's hot path has no visibility subquery."""
+    lines = list(CartLine.objects.filter(buyer=buyer, variant__shop=shop).select_related("variant__product")
+                 .order_by("id"))
     for line in lines:
         line.variant.shop = shop
     return [_item(line, buyer=buyer, visible=line.variant.product.status == ProductStatus.ACTIVE) for line in lines]

@@ -26,7 +26,9 @@ from vitrina.core.text import clean_text
 from vitrina.core.throttle import rate_limit
 from vitrina.orders import emails, payments, pricing
 from vitrina.orders.addresses import address_get
-from vitrina.orders.cart import UNAVAILABLE, invalid, parse_id, shop_cart_items, short_message
+from vitrina.orders.cart import (
+    INSUFFICIENT_STOCK, OUT_OF_STOCK, UNAVAILABLE, invalid, parse_id, shop_cart_items, short_message,
+)
 from vitrina.orders.models import CartLine, Order, OrderEvent, OrderLine, OrderStatus, PaymentMethod, PromoCode
 from vitrina.orders.promos import normalise_code, promo_for_order
 from vitrina.shop import money, tags
@@ -200,7 +202,32 @@ def _reserve(items) -> dict[int, ProductVariant]:
 # --- Placement ------------------------------------------------------------------------------------
 
 
-def _place(*, buyer, request: Request, plan: Plan, key: str, fingerprint: str, now) -> Order:
+def _check_items(items) -> None:
+    """Fail fast, before any lock, on what the cart shows now: lines no longer sold, or short of stock
+    (every short line named). Read outside the transaction, this is the answer as of that read; a
+    sold-out product answers here without a transaction. `_reserve` decides for the lines that pass."""
+    gone = [item for item in items if item.problem == UNAVAILABLE]
+    if gone:
+        raise InvalidInput(_("Some items are no longer sold: remove them from your cart."), code="unavailable",
+                           fields={f"variants.{item.variant.pk}": [_describe(item)] for item in gone})
+    short = [(item, item.variant.stock) for item in items if item.problem in (OUT_OF_STOCK, INSUFFICIENT_STOCK)]
+    if short:
+        raise _short_error(short)
+
+
+def _take_cart_lines(items) -> None:
+    """Delete the lines being bought, each as it was read. Fewer rows deleted means another checkout
+    bought this cart (its transaction committed first) or the buyer changed a quantity meanwhile: this
+    order is rolled back, so one cart is never bought twice nor at a stale quantity."""
+    taken = Q()
+    for item in items:
+        taken |= Q(pk=item.line.pk, quantity=item.quantity)
+    deleted, _rows = CartLine.objects.filter(taken).delete()
+    if deleted != len(items):
+        raise Conflict(_("Your cart has just changed. Check it and place the order again."), code="cart_changed")
+
+
+def _place(*, buyer, request: Request, plan: Plan, items: list, key: str, fingerprint: str, now) -> Order:
     shop = plan.shop
     with transaction.atomic():
         if not connection.features.has_select_for_update:
@@ -209,16 +236,6 @@ def _place(*, buyer, request: Request, plan: Plan, key: str, fingerprint: str, n
             existing = _replay(buyer=buyer, key=key, fingerprint=fingerprint)
             if existing is not None:
                 return existing
-        # The cart lines are locked first: a second checkout of the same cart waits here and then
-        # finds them gone, so one cart is never bought twice. _plan has checked that the buyer may
-        # see the shop's owner.
-        items = shop_cart_items(buyer=buyer, shop=shop, lock=True)
-        if not items:
-            raise invalid("seller", _("Your cart has nothing from this shop."), code="cart_empty")
-        gone = [item for item in items if item.problem == UNAVAILABLE]
-        if gone:
-            raise InvalidInput(_("Some items are no longer sold: remove them from your cart."), code="unavailable",
-                               fields={f"variants.{item.variant.pk}": [_describe(item)] for item in gone})
         variants = _reserve(items)
         lines_priced = [(variants[item.variant.pk].price, item.quantity) for item in items]
         subtotal = pricing.totals(lines=lines_priced, currency=shop.currency).subtotal
@@ -243,21 +260,22 @@ def _place(*, buyer, request: Request, plan: Plan, key: str, fingerprint: str, n
             idempotency_key=key, request_fingerprint=fingerprint,
             expires_at=now + settings.CARD_PAYMENT_TIMEOUT if request.payment_method == PaymentMethod.CARD else None,
         )
-        OrderLine.objects.bulk_create([
+        lines = OrderLine.objects.bulk_create([
             OrderLine(order=order, variant=item.variant, product=item.product, title=item.title,
                       variant_name=item.variant.name, sku=item.variant.sku, unit_price=price, quantity=quantity,
                       line_total=total)
             for item, (price, quantity), total in zip(items, lines_priced, sums.lines)
         ])
-        OrderEvent.objects.create(order=order, actor=buyer, from_status="", to_status=OrderStatus.PLACED)
+        event = OrderEvent.objects.create(order=order, actor=buyer, from_status="", to_status=OrderStatus.PLACED)
         payment = payments.payment_start(order)
-        CartLine.objects.filter(pk__in=[item.line.pk for item in items]).delete()
+        _take_cart_lines(items)
         sold_out = sorted({v.product_id for v in variants.values() if v.stock <= 0})
-        transaction.on_commit(partial(emails.order_status_mail, order.pk))
+        transaction.on_commit(partial(emails.order_status_mail, event.pk))
         if sold_out:
             transaction.on_commit(partial(tags.products_changed, sold_out))
-    # The answer is built from the objects as written (only the lines are read back).
+    # The answer is built from the objects as written, the lines included (no read back).
     order.payment = payment
+    order.placed_lines = lines
     order.replayed = False
     return order
 
@@ -279,18 +297,28 @@ def order_place(
         return existing
     rate_limit(action="checkout", ident=buyer.pk)
     plan = _plan(buyer=buyer, request=request)
+    items = shop_cart_items(buyer=buyer, shop=plan.shop)
+    if not items:
+        # A request with this key may have bought this cart since the first look.
+        existing = _replay(buyer=buyer, key=key, fingerprint=fingerprint)
+        if existing is not None:
+            return existing
+        raise invalid("seller", _("Your cart has nothing from this shop."), code="cart_empty")
+    # No replay after these: a request with this key that will succeed saw the same lines in stock.
+    _check_items(items)
     now = now or timezone.now()
     for _attempt in range(3):
         try:
-            return _place(buyer=buyer, request=request, plan=plan, key=key, fingerprint=fingerprint, now=now)
+            return _place(buyer=buyer, request=request, plan=plan, items=items, key=key, fingerprint=fingerprint,
+                          now=now)
         except IntegrityError:
             # Another request with this key committed first, or (once in 10^12) the number was taken.
             existing = _replay(buyer=buyer, key=key, fingerprint=fingerprint)
             if existing is not None:
                 return existing
         except ServiceError:
-            # A request with this key that got here second finds the cart empty or the stock gone:
-            # the first one's order is its answer.
+            # A request with this key that got here second finds the stock gone or the cart lines
+            # bought: the first one's order is its answer.
             existing = _replay(buyer=buyer, key=key, fingerprint=fingerprint)
             if existing is not None:
                 return existing

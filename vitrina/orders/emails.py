@@ -1,8 +1,8 @@
 """Emails to the buyer and the seller on each change of an order (its placement included).
 
 order_status_mail runs after the change commits (lifecycle and checkout register it with
-transaction.on_commit), so a change that rolls back sends nothing. It names the change (the latest
-OrderEvent) and hands it to a background task (in-process by default, an RQ worker with
+transaction.on_commit), so a change that rolls back sends nothing. It names the change (its
+OrderEvent, written in the same transaction) and hands it to a background task (in-process by default, an RQ worker with
 TASKS_BACKEND=rq): a slow SMTP server never holds a request, and two quick changes are two emails,
 each about its own status. Each person reads theirs in the language they chose (User.language).
 """
@@ -23,11 +23,9 @@ BUYER, SELLER = "buyer", "seller"
 FALLBACK_SITE_URL = "http://localhost:8000"
 
 
-def order_status_mail(order_id: int) -> None:
-    """Mail the buyer and the seller about the order's latest change. Call after commit only."""
-    event_id = OrderEvent.objects.filter(order_id=order_id).order_by("-id").values_list("pk", flat=True).first()
-    if event_id is not None:
-        send_order_status_mail.enqueue(event_id=event_id)
+def order_status_mail(event_id: int) -> None:
+    """Mail the buyer and the seller about one change (its OrderEvent). Call after commit only."""
+    send_order_status_mail.enqueue(event_id=event_id)
 
 
 def language_of(user) -> str:
@@ -44,11 +42,11 @@ def _order_path(order, role: str) -> str:
     return order.get_absolute_url()
 
 
-def _context(event, role: str, base_url: str) -> dict:
+def _context(event, role: str, base_url: str, order_lines: list) -> dict:
     order = event.order
     currency = order.currency
     lines = [{"title": line.title, "variant": line.variant_name, "quantity": line.quantity,
-              "total": format_money(line.line_total, currency)} for line in order.lines.all()]
+              "total": format_money(line.line_total, currency)} for line in order_lines]
     pay_path = payments.pay_url(order) if role == BUYER else None
     return {
         "role": role, "order": order, "event": event, "placed": not event.from_status,
@@ -74,13 +72,14 @@ def order_status_messages(event_id: int) -> list[EmailMessage]:
     if event is None:
         return []
     order = event.order
+    order_lines = list(order.lines.all())  # read once for both emails
     base_url = settings.SITE_URL or FALLBACK_SITE_URL
     messages = []
     for role, person in ((BUYER, order.buyer), (SELLER, order.shop.owner)):
         if not person.is_active or not person.email:
             continue
         with translation.override(language_of(person)):
-            context = _context(event, role, base_url)
+            context = _context(event, role, base_url, order_lines)
             subject = " ".join(render_to_string("orders/emails/status_subject.txt", context).split())
             body = render_to_string("orders/emails/status.txt", context)
         messages.append(EmailMessage(subject=subject, body=body, to=[person.email]))

@@ -106,8 +106,8 @@ def order_transition(*, order_id: int, actor, to: str, tracking=None, note: str 
         if not changed:
             # Someone else changed it first: say what it is now.
             raise Conflict(_("This order has just changed. Reload it and try again."), code="conflict")
-        OrderEvent.objects.create(order=order, actor=actor, from_status=order.status, to_status=to,
-                                  note=(note or "")[:200])
+        event = OrderEvent.objects.create(order=order, actor=actor, from_status=order.status, to_status=to,
+                                          note=(note or "")[:200])
         if to in RELEASES_STOCK:
             stock.stock_release(order)
             product_ids = sorted({pid for pid in order.lines.values_list("product_id", flat=True) if pid})
@@ -115,7 +115,7 @@ def order_transition(*, order_id: int, actor, to: str, tracking=None, note: str 
                 # A sold-out product back in stock shows so on the cards at once.
                 transaction.on_commit(partial(tags.products_changed, product_ids))
         payments.payment_follow(order, to)
-        transaction.on_commit(partial(emails.order_status_mail, order.pk))
+        transaction.on_commit(partial(emails.order_status_mail, event.pk))
     order.refresh_from_db()
     return order
 

@@ -86,7 +86,9 @@ class OrderOut(Schema):
 
     @staticmethod
     def resolve_lines(obj):
-        return list(obj.lines.all())
+        # A just-placed order carries the lines it wrote (checkout._place).
+        placed = getattr(obj, "placed_lines", None)
+        return placed if placed is not None else list(obj.lines.all())
 
     @staticmethod
     def resolve_promo_code(obj):
