@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_rq",
     "django_tasks_rq",
     "vitrina.core",
+    "vitrina.events",
     "vitrina.media",
     "vitrina.accounts",
     "vitrina.social",
@@ -196,6 +197,13 @@ TIMELINE_TTL = env_int("TIMELINE_TTL", 14 * 86400)
 FEED_ACTIVE_DAYS = env_int("FEED_ACTIVE_DAYS", 14)
 # Accounts with at least this many followers are not fanned out; readers pull their posts.
 FEED_PULL_THRESHOLD = env_int("FEED_PULL_THRESHOLD", 10_000)
+
+# --- Domain events ----------------------------------------------------------
+# Who reads the outbox (vitrina.events): {name: "dotted.path.to.handle"}; each consumer gets every
+# event once, in its own transaction, from a task run after each change and every half minute.
+EVENT_CONSUMERS: dict[str, str] = {}
+# Days an event is kept once every consumer has applied it.
+EVENT_RETENTION_DAYS = env_int("EVENT_RETENTION_DAYS", 30)
 
 # --- Auth -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

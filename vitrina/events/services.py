@@ -1,0 +1,43 @@
+"""Writing events: record() inside the transaction of the change it describes."""
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
+
+from vitrina.events.models import Event
+
+# pg_current_xact_id() gives the transaction its id (it has one anyway, as it writes).
+_PG_TXID = "pg_current_xact_id()::text::bigint"
+
+
+def record(kind: str, *, actor=None, recipient=None, subject=None, subject_type: str = "",
+           subject_id: int | None = None, data: dict | None = None) -> Event:
+    """Write one event in the caller's transaction (it commits or rolls back with the change), and
+    have the consumers woken after commit. `subject` is a model instance (its type is its model's
+    name) or subject_type and subject_id are given."""
+    if subject is not None:
+        subject_type, subject_id = subject._meta.model_name, subject.pk
+    event = Event.objects.create(
+        txid=RawSQL(_PG_TXID, []) if connection.vendor == "postgresql" else None,
+        kind=kind, actor=actor, recipient=recipient, subject_type=subject_type, subject_id=subject_id,
+        data=data or {},
+    )
+    _wake_after_commit()
+    return event
+
+
+def _wake_after_commit() -> None:
+    # One wake-up per transaction, however many events it writes. Django drops the callbacks of a
+    # rolled-back transaction or savepoint from run_on_commit, so this check never loses a wake-up.
+    conn = transaction.get_connection()
+    if any(func is _wake for _sids, func, _robust in conn.run_on_commit):
+        return
+    transaction.on_commit(_wake)
+
+
+def _wake() -> None:
+    if not settings.EVENT_CONSUMERS:
+        return
+    from vitrina.events.tasks import deliver_events  # tasks imports the dispatcher, which imports the consumers
+
+    deliver_events.enqueue()
