@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WEB_WORKERS ?= 1
+# The live socket (/ws) is served by an ASGI server on the port after the pages' one (docs/live.md).
+LIVE_PORT ?= $(shell echo $$(($(PORT) + 1)))
 
 .PHONY: run test setup serve worker scheduler backup restore messages install install-test clean bench-media bench-feed bench-scaling bench-pages
 
@@ -30,13 +32,17 @@ setup: install
 
 # MALLOC_ARENA_MAX=2: libvips works in threads, and glibc's per-thread arenas
 # otherwise grow a worker's peak memory by about a third (bench/media.py).
-# The scheduler of periodic jobs runs beside the server and stops with it (Ctrl-C).
+# Pages and the API are served over WSGI (Django's ASGI path costs several times more per request:
+# docs/live.md); the live socket /ws by one granian ASGI process on LIVE_PORT, which pages are
+# told of (LIVE_PORT in their environment). The scheduler of periodic jobs runs beside them; Ctrl-C stops all.
 serve:
 	@echo "Vitrina is at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	@$(PY) manage.py run_scheduler & scheduler=$$!; \
-	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler' EXIT INT TERM; \
-	MALLOC_ARENA_MAX=2 $(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WEB_WORKERS) \
-		--blocking-threads 4 --log-level warning vitrina.wsgi:application
+	LIVE_PORT=$(LIVE_PORT) $(VENV)/bin/granian --interface asgi --host $(HOST) --port $(LIVE_PORT) --workers 1 \
+		--log-level warning vitrina.asgi:application & live=$$!; \
+	trap 'kill $$scheduler $$live 2>/dev/null; wait $$scheduler $$live' EXIT INT TERM; \
+	LIVE_PORT=$(LIVE_PORT) MALLOC_ARENA_MAX=2 $(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) \
+		--workers $(WEB_WORKERS) --blocking-threads 4 --log-level warning vitrina.wsgi:application
 
 run: setup serve
 

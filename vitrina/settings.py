@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "vitrina.orders",
     "vitrina.reviews",
     "vitrina.web",
+    "vitrina.live",
     "vitrina.demo",
 ]
 
@@ -122,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vitrina.web.context_processors.navigation",
+                "vitrina.live.context_processors.live",
             ],
         },
     },
@@ -204,6 +206,25 @@ FEED_PULL_THRESHOLD = env_int("FEED_PULL_THRESHOLD", 10_000)
 EVENT_CONSUMERS: dict[str, str] = {}
 # Days an event is kept once every consumer has applied it.
 EVENT_RETENTION_DAYS = env_int("EVENT_RETENTION_DAYS", 30)
+
+# --- Live (the socket at /ws: vitrina.live, docs/live.md) -------------------------
+# The channel layer carries socket messages between processes: in-memory (one ASGI process, which then
+# reads the outbox itself) or Redis with REDIS_URL (the worker sends, every ASGI process delivers).
+if REDIS_URL:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
+                                  "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{CACHE_KEY_PREFIX}:live"}}}
+    EVENT_CONSUMERS["live"] = "vitrina.live.delivery.handle"
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Where pages open the socket: a full URL (wss://vitrina.example/ws behind a proxy routing /ws), or empty
+# for the page's own host on LIVE_PORT (`make run` serves /ws on the port after the pages' one), or on
+# its own port when LIVE_PORT is 0.
+LIVE_URL = os.environ.get("LIVE_URL", "")
+LIVE_PORT = env_int("LIVE_PORT", 0)
+# Seconds between checks that a socket's session or token still stands (log-outs elsewhere close it).
+LIVE_RECHECK_SECONDS = env_int("LIVE_RECHECK_SECONDS", 10)
+# Seconds between reads of the outbox by the ASGI process when it delivers itself (no Redis).
+LIVE_POLL_SECONDS = float(os.environ.get("LIVE_POLL_SECONDS", "0.2"))
 
 # --- Auth -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

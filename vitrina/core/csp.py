@@ -16,9 +16,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
+from django.http.request import split_domain_port
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -87,6 +89,19 @@ def media_origins() -> list[str]:
     return list(dict.fromkeys(origin for origin in origins if origin))
 
 
+HOST = "__HOST__"  # the request's host name, for the socket on a port of its own
+
+
+def live_sources() -> list[str]:
+    """Where pages may open the live socket (vitrina.live): LIVE_URL's origin, or this host on LIVE_PORT."""
+    if settings.LIVE_URL:
+        parts = urlsplit(settings.LIVE_URL)
+        return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme in ("ws", "wss") and parts.netloc else []
+    if settings.LIVE_PORT:
+        return [f"ws://{HOST}:{settings.LIVE_PORT}", f"wss://{HOST}:{settings.LIVE_PORT}"]
+    return []
+
+
 @functools.lru_cache(maxsize=1)
 def _policy_with_placeholder() -> str:
     media = " ".join(["'self'", *media_origins()])
@@ -98,7 +113,7 @@ def _policy_with_placeholder() -> str:
         f"img-src {media} data: blob:",
         f"media-src {media} blob:",
         "font-src 'self'",
-        "connect-src 'self'",
+        " ".join(["connect-src 'self'", *live_sources()]),
         "manifest-src 'self'",
         "object-src 'none'",
         "base-uri 'none'",
@@ -114,9 +129,10 @@ def _policy_with_placeholder() -> str:
     return "; ".join(directives)
 
 
-def policy(nonce: str) -> str:
-    # Built once (reverse() and the storage origins cost ~0.2 ms), then only the nonce changes.
-    return _policy_with_placeholder().replace(NONCE, nonce)
+def policy(nonce: str, host: str = "") -> str:
+    # Built once (reverse() and the storage origins cost ~0.2 ms), then only the nonce (and host) change.
+    built = _policy_with_placeholder().replace(NONCE, nonce)
+    return built.replace(HOST, host) if HOST in built else built
 
 
 @functools.lru_cache(maxsize=1)
@@ -126,9 +142,17 @@ def reporting_endpoints() -> str:
 
 @receiver(setting_changed)
 def _forget_policy(*, setting, **kwargs):
-    if setting in {"STORAGES", "MEDIA_URL", "HTTPS", "ROOT_URLCONF"}:
+    if setting in {"STORAGES", "MEDIA_URL", "HTTPS", "ROOT_URLCONF", "LIVE_URL", "LIVE_PORT"}:
         _policy_with_placeholder.cache_clear()
         reporting_endpoints.cache_clear()
+
+
+def request_host_name(request) -> str:
+    """The host the page was asked for, without its port ("" when it is not an allowed one)."""
+    try:
+        return split_domain_port(request.get_host())[0]
+    except DisallowedHost:
+        return ""
 
 
 class ContentSecurityPolicyMiddleware:
@@ -144,7 +168,7 @@ class ContentSecurityPolicyMiddleware:
             return response  # Django's technical error pages are made of inline styles and scripts.
         header = "Content-Security-Policy-Report-Only" if settings.CSP_REPORT_ONLY else "Content-Security-Policy"
         if header not in response:
-            response[header] = policy(request.csp_nonce)
+            response[header] = policy(request.csp_nonce, request_host_name(request))
             if settings.HTTPS:
                 response["Reporting-Endpoints"] = reporting_endpoints()
         return response

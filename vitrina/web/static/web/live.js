@@ -1,0 +1,44 @@
+// The live socket (vitrina.live): one per page of a logged-in member, opened where <body data-live> says.
+// Each server message {type, data} becomes a DOM event "live-<type with dashes>" on <body> (detail: data),
+// so a part of a page refreshes itself with hx-trigger="live-message-new from:body". After a dropped
+// connection it reconnects with growing pauses and fires "live-reconnected": pages then catch up from
+// the last item they show (the database is the source of truth; the socket only says "look again").
+(function () {
+  var body = document.body, url = body && body.dataset.live;
+  if (!url || !window.WebSocket) return;
+  if (url.charAt(0) === "/") url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + url;
+  var pause = 1000, socket = null, opened = false;
+
+  function fire(name, detail) { body.dispatchEvent(new CustomEvent(name, {detail: detail || {}})); }
+
+  function connect() {
+    socket = new WebSocket(url);
+    socket.onopen = function () {
+      if (opened) fire("live-reconnected");
+      opened = true;
+      pause = 1000;
+    };
+    socket.onmessage = function (message) {
+      var event;
+      try { event = JSON.parse(message.data); } catch (e) { return; }
+      if (event && typeof event.type === "string") fire("live-" + event.type.replace(/\./g, "-"), event.data);
+    };
+    socket.onclose = function (event) {
+      // 4401/4403: no session, or it ended (logged out elsewhere): nothing to reconnect to.
+      if (event.code === 4401 || event.code === 4403) return;
+      setTimeout(connect, pause);
+      pause = Math.min(pause * 2, 30000);
+    };
+  }
+
+  // Typing: a form with data-typing="<conversation id>" tells the others, at most every 3 s.
+  var lastTyping = 0;
+  document.addEventListener("input", function (event) {
+    var form = event.target.closest && event.target.closest("[data-typing]");
+    if (!form || !socket || socket.readyState !== 1 || Date.now() - lastTyping < 3000) return;
+    lastTyping = Date.now();
+    socket.send(JSON.stringify({type: "typing", conversation: parseInt(form.dataset.typing, 10)}));
+  });
+  window.vitrinaLive = {send: function (data) { if (socket && socket.readyState === 1) socket.send(JSON.stringify(data)); }};
+  connect();
+})();
