@@ -21,8 +21,20 @@ from vitrina.live.origin import OriginCheck  # noqa: E402
 # Django's ASGI handler reads a whole body before any middleware sees it.
 http_application = asgi_body_limit(django_application)
 
+async def lifespan(scope, receive, send):
+    """Start-up and shut-down need nothing: answer them (the server would otherwise log an error)."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
 application = ProtocolTypeRouter({
     "http": http_application,
+    "lifespan": lifespan,
     # A page of another site cannot open a socket with the member's cookie (vitrina.live.origin).
     "websocket": OriginCheck(URLRouter([path("ws", LiveConsumer.as_asgi())])),
 })
