@@ -139,3 +139,21 @@ def test_prune_drops_old_events_every_consumer_applied_and_keeps_the_rest(make_u
     Event.objects.filter(pk=not_applied.pk).update(created_at=timezone.now() - timedelta(days=31))
     assert prune_events.call() == 1
     assert set(Event.objects.values_list("pk", flat=True)) == {applied_recent.pk, not_applied.pk}
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_running_in_another_database_does_not_hold_events_back(make_user, consumer):
+    import psycopg
+
+    settings_db = connection.settings_dict
+    other = psycopg.connect(host=settings_db["HOST"] or "127.0.0.1", port=settings_db["PORT"] or 5432,
+                            user=settings_db["USER"], dbname="postgres")
+    try:
+        other.execute("SELECT pg_current_xact_id()")  # a running transaction with an id, elsewhere
+        event = record(kinds.POST_LIKED, actor=make_user("anna"), subject_id=1)
+        dispatch.deliver()
+        assert consumer.seen == [event.pk]
+    finally:
+        other.rollback()
+        other.close()

@@ -13,7 +13,8 @@ from django.test import Client
 
 from tests.live_helpers import Socket
 from vitrina.accounts import services as account_services
-from vitrina.accounts.sessions import sign_out_everywhere
+from vitrina.accounts.models import BrowserSession
+from vitrina.accounts.sessions import session_revoke, sign_out_everywhere
 from vitrina.asgi import application
 from vitrina.events import kinds
 from vitrina.events.services import record
@@ -129,5 +130,27 @@ def test_a_suspended_members_socket_closes(make_user):
         assert (await client.connect())[0]
         await database_sync_to_async(type(anna).objects.filter(pk=anna.pk).update)(is_active=False)
         assert await client.receive_output(timeout=3) == {"type": "websocket.close", "code": 4403}
+
+    run(go)
+
+
+def test_ending_a_session_closes_its_socket_at_once_and_leaves_the_members_other_sockets_open(make_user, settings):
+    # The periodic check is far away: the session.ended event does it.
+    settings.LIVE_RECHECK_SECONDS = 60
+    anna = make_user("anna")
+    phone, laptop = session_cookie(anna), session_cookie(anna)
+
+    async def go():
+        on_phone, on_laptop = socket(ORIGIN, (b"cookie", phone)), socket(ORIGIN, (b"cookie", laptop))
+        assert (await on_phone.connect())[0] and (await on_laptop.connect())[0]
+        phone_key = phone.decode().split("=", 1)[1]
+        session = await database_sync_to_async(
+            lambda: BrowserSession.objects.get(key_hash=BrowserSession.hash(phone_key)))()
+        await database_sync_to_async(session_revoke)(user=anna, session_id=f"session-{session.pk}")
+        assert await on_phone.receive_output(timeout=3) == {"type": "websocket.close", "code": 4403}
+        assert await on_laptop.receive_nothing(timeout=0.5)
+        await on_laptop.send_json_to({"type": "ping"})
+        assert (await on_laptop.receive_json_from())["type"] == "pong"
+        await on_laptop.disconnect()
 
     run(go)

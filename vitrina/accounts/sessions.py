@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from vitrina.accounts.models import ApiToken, BrowserSession, User
 from vitrina.core.errors import NotFound
 from vitrina.core.http import client_ip
+from vitrina.events import kinds
+from vitrina.events.services import record
 
 # The session entry holding the BrowserSession id.
 SESSION_MARK = "_vitrina_browser_session"
@@ -99,10 +101,19 @@ def _forget_alive(session_ids: list[int]) -> None:
         cache.delete_many([_alive_key(pk) for pk in session_ids])
 
 
+def _ended(user_id: int) -> None:
+    """Tell open sockets (vitrina.live) that a session or token of this member has ended: each checks
+    whether it was its own and closes (they would notice within LIVE_RECHECK_SECONDS anyway)."""
+    record(kinds.SESSION_ENDED, recipient=User(pk=user_id), subject_type="user", subject_id=user_id)
+
+
 def _delete_sessions(queryset) -> int:
     with transaction.atomic():
-        ids = list(queryset.values_list("pk", flat=True))
+        rows = list(queryset.values_list("pk", "user_id"))
+        ids = [pk for pk, _user_id in rows]
         BrowserSession.objects.filter(pk__in=ids).delete()
+        for user_id in sorted({user_id for _pk, user_id in rows}):
+            _ended(user_id)
         # Inside the transaction: if the cache cannot forget them, nothing is revoked (and
         # the caller hears it). Once more after commit, for a request that re-read the row meanwhile.
         _forget_alive(ids)
@@ -122,7 +133,10 @@ def session_revoke(*, user: User, session_id: str) -> None:
     """End one of the member's sessions or tokens; another member's are not found."""
     kind, pk = parse_session_id(session_id)
     if kind == "token":
-        deleted = ApiToken.objects.filter(user=user, pk=pk).delete()[0]
+        with transaction.atomic():
+            deleted = ApiToken.objects.filter(user=user, pk=pk).delete()[0]
+            if deleted:
+                _ended(user.pk)
     else:
         deleted = _delete_sessions(BrowserSession.objects.filter(user=user, pk=pk))
     if not deleted:
@@ -130,7 +144,9 @@ def session_revoke(*, user: User, session_id: str) -> None:
 
 
 def token_revoke(*, user: User, token_id: int) -> None:
-    ApiToken.objects.filter(user=user, pk=token_id).delete()
+    with transaction.atomic():
+        if ApiToken.objects.filter(user=user, pk=token_id).delete()[0]:
+            _ended(user.pk)
 
 
 def sign_out_everywhere(*, user: User, keep_session_key: str | None = None, keep_token_id: int | None = None) -> int:
@@ -147,5 +163,7 @@ def sign_out_everywhere(*, user: User, keep_session_key: str | None = None, keep
         tokens = tokens.exclude(pk=keep_token_id)
     with transaction.atomic():
         ended = _delete_sessions(sessions)
-        ended += tokens.delete()[0]
-    return ended
+        tokens_ended = tokens.delete()[0]
+        if tokens_ended:
+            _ended(user.pk)
+    return ended + tokens_ended

@@ -11,7 +11,7 @@ offset row (PostgreSQL: FOR UPDATE; SQLite: the write lock taken at BEGIN).
 
 Order: on SQLite writers commit one at a time, so ids are in commit order. On PostgreSQL a transaction
 that began earlier may commit after a later one: events are read in (txid, id) order and only those
-of transactions older than the oldest one still running (pg_snapshot_xmin), so none is ever skipped.
+of transactions older than the oldest one of this database still running, so none is ever skipped.
 """
 
 import logging
@@ -34,17 +34,33 @@ def consumers() -> dict:
     return {name: import_string(path) for name, path in settings.EVENT_CONSUMERS.items()}
 
 
+# The oldest transaction id of this database's other sessions that is still running, as a 64-bit id
+# (pg_stat_activity shows 32-bit ids: the epoch is taken from the snapshot's xmax); with none, past
+# every finished one and this session's own (its events are visible to it: a test writes and
+# delivers in one transaction). Sessions of other
+# databases on the same server cannot write these events and must not hold them back. The sessions
+# writing events connect as the same role as this one, so their backend_xid is visible to it.
+_HORIZON_SQL = """
+WITH s AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax),
+running AS (
+    SELECT (s.xmax >> 32 << 32) | a.backend_xid::text::bigint AS xid, s.xmax
+    FROM pg_stat_activity a, s
+    WHERE a.datname = current_database() AND a.backend_xid IS NOT NULL AND a.pid <> pg_backend_pid()
+)
+SELECT coalesce(
+    -- an id far above xmax belongs to the epoch before xmax's (its low 32 bits wrapped since)
+    (SELECT min(CASE WHEN xid > xmax + 2147483648 THEN xid - 4294967296 ELSE xid END) FROM running),
+    (SELECT greatest(xmax, coalesce(pg_current_xact_id_if_assigned()::text::bigint + 1, 0)) FROM s))
+"""
+
+
 def _horizon() -> int | None:
-    """PostgreSQL: the oldest transaction id still running; events of older ones are all final.
-    When that oldest one is this very transaction, its own events count too (they are visible to it
-    and commit with it): so a test, whose writes and delivery share one transaction, sees them."""
+    """PostgreSQL: events of transactions below this id are all final (committed or gone)."""
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint, "
-                       "pg_current_xact_id_if_assigned()::text::bigint")
-        oldest, own = cursor.fetchone()
-    return oldest + 1 if oldest == own else oldest
+        cursor.execute(_HORIZON_SQL)
+        return cursor.fetchone()[0]
 
 
 def applied(offset: ConsumerOffset) -> Q:
