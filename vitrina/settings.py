@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "vitrina.reviews",
     "vitrina.web",
     "vitrina.live",
+    "vitrina.push",
     "vitrina.demo",
 ]
 
@@ -226,6 +227,21 @@ LIVE_RECHECK_SECONDS = env_int("LIVE_RECHECK_SECONDS", 10)
 # Seconds between reads of the outbox by the ASGI process when it delivers itself (no Redis).
 # An indexed read of nothing new costs well under a millisecond, so 20 a second is cheap.
 LIVE_POLL_SECONDS = float(os.environ.get("LIVE_POLL_SECONDS", "0.05"))
+
+# --- Web Push (vitrina.push) -------------------------------------------------
+EVENT_CONSUMERS["push"] = "vitrina.push.consumer.handle"
+# The VAPID private key (base64url, raw 32 bytes); empty: generated once into var/vapid_private_key.
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+# Who push services may contact about this instance's messages (RFC 8292 "sub").
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:noreply@localhost")
+# The push services Vitrina posts to: a subscription elsewhere is refused (the address is the member's
+# to give, and must not point Vitrina at an internal service).
+PUSH_SERVICE_HOSTS = env_list("PUSH_SERVICE_HOSTS", "fcm.googleapis.com,updates.push.services.mozilla.com,"
+                                                    "*.push.apple.com,*.notify.windows.com")
+# Hosts of PUSH_SERVICE_HOSTS reached over plain http (a local push service in tests only).
+PUSH_HTTP_HOSTS: list[str] = []
+# Seconds before an unanswering push service is given up on.
+PUSH_TIMEOUT = env_int("PUSH_TIMEOUT", 10)
 
 # --- Auth -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

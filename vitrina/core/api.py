@@ -181,3 +181,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(
             request, error_body("server_error", _("Something went wrong on our side.")), status=500
         )
+
+
+def documents_404(description: str) -> dict:
+    """openapi_extra for an operation that answers 404 (in the error shape) for what the caller may not see."""
+    return {"responses": {404: {"description": description,
+                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}

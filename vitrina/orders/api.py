@@ -5,6 +5,7 @@ from ninja import Header, Router
 from ninja.responses import Status
 
 from vitrina.accounts.auth import REQUIRED
+from vitrina.core.api import documents_404
 from vitrina.orders import addresses, cart, checkout, promos
 from vitrina.orders.models import CartLine, Order
 from vitrina.orders.schemas import (
@@ -25,11 +26,6 @@ from vitrina.orders.schemas import (
 from vitrina.shop import money
 
 router = Router(tags=["cart and checkout"])
-
-
-def _not_found(description: str) -> dict:
-    return {"responses": {404: {"description": description,
-                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}
 
 
 def line_out(item: cart.CartItem) -> dict:
@@ -67,7 +63,7 @@ def cart_get(request):
 
 
 @router.post("/cart/items", response={201: CartLineOut}, auth=REQUIRED,
-             openapi_extra=_not_found("No such variant, or one the caller may not see"))
+             openapi_extra=documents_404("No such variant, or one the caller may not see"))
 def cart_item_add(request, payload: CartItemIn):
     line = cart.cart_add(buyer=request.auth, variant_id=payload.variant_id, quantity=payload.quantity)
     return Status(201, _line(request.auth, line))
@@ -86,7 +82,7 @@ def cart_item_remove(request, line_id: int):
 
 
 @router.post("/checkout", response={201: OrderOut}, auth=REQUIRED,
-             openapi_extra=_not_found("No such seller or address, or one the caller may not see"))
+             openapi_extra=documents_404("No such seller or address, or one the caller may not see"))
 def checkout_place(request, response: HttpResponse, payload: CheckoutIn,
                    idempotency_key: str = Header(None, alias="Idempotency-Key",
                                                  description="1 to 100 characters; the same key and body "

@@ -30,7 +30,8 @@ def service_worker(request):
     shell = shell_urls()
     # Static names carry their content hash, so a new deploy is a new version and an old cache is dropped.
     version = hashlib.sha256("\n".join(shell).encode()).hexdigest()[:12]
-    config = {"cache": f"vitrina-shell-{version}", "shell": shell, "offline": reverse("offline"), "static": static("")}
+    config = {"cache": f"vitrina-shell-{version}", "shell": shell, "offline": reverse("offline"), "static": static(""),
+              "icon": static("web/icon-192.png")}
     body = render_to_string("web/sw.js", {"config": json.dumps(config)})
     return HttpResponse(body, content_type="text/javascript; charset=utf-8")
 

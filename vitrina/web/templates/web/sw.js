@@ -33,4 +33,26 @@ self.addEventListener("fetch", function (event) {
   }
   /* Everything else (API, media, htmx partials) goes to the network untouched. */
 });
+
+/* Web Push (vitrina.push): a notification with the page closed; a tap opens its page. */
+self.addEventListener("push", function (event) {
+  var message = {};
+  try { message = event.data ? event.data.json() : {}; } catch (e) { message = {}; }
+  event.waitUntil(self.registration.showNotification(message.title || "Vitrina", {
+    body: message.body || "", tag: message.tag || undefined, data: {url: message.url || "/"},
+    icon: CONFIG.icon
+  }));
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var url = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
+  if (url.origin !== self.location.origin) url = new URL("/", self.location.origin);
+  event.waitUntil(self.clients.matchAll({type: "window", includeUncontrolled: true}).then(function (windows) {
+    for (var i = 0; i < windows.length; i++) {
+      if (windows[i].url === url.href && "focus" in windows[i]) return windows[i].focus();
+    }
+    return self.clients.openWindow(url.href);
+  }));
+});
 {% endautoescape %}
