@@ -19,6 +19,9 @@ of each conversation take turns; 16 keep-alive connections). Send-to-receipt lat
 to the `message.new` event on the recipient's socket (the clocks are the same machine's). Printed: sockets held,
 messages sent and received, messages/s received, latency p50/p99, the servers' RSS.
 
+Then the choice of server for pages: the same API reads (8 connections, 8 s each) served by the WSGI server
+and by the ASGI one, answers/s and p99 (both with --blocking-threads/default threads as above).
+
 Then, in-process: one post liked by --likes accounts, the outbox delivered: the time it takes and that the
 author has exactly one notification row for it, counting them all.
 
@@ -196,6 +199,38 @@ def send_all(port: int, pairs: list, rate: float, seconds: float, threads: int =
     return sent, failures
 
 
+# --- the serving choice ----------------------------------------------------------------------------------
+
+def serve_rate(port: int, token: str, path: str, seconds: float = 8, threads: int = 8) -> dict:
+    """GET `path` as fast as `threads` keep-alive connections go for `seconds`: answers/s and p50/p99."""
+    latencies, statuses = [], {}
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = []
+        while time.perf_counter() < stop_at:
+            t = time.perf_counter()
+            conn.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+            response = conn.getresponse()
+            response.read()
+            mine.append((time.perf_counter() - t, response.status))
+        conn.close()
+        with lock:
+            for latency, status in mine:
+                latencies.append(latency * 1000)
+                statuses[status] = statuses.get(status, 0) + 1
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return {"answers_per_s": round(len(latencies) / seconds, 1), "p50_ms": round(pct(latencies, 50), 2),
+            "p99_ms": round(pct(latencies, 99), 2), "statuses": statuses}
+
+
 # --- fan-out ---------------------------------------------------------------------------------------------
 
 def fan_out(likes: int) -> dict:
@@ -286,6 +321,12 @@ def run_layer(layer: str, args) -> dict:
         receiver.stdin.close()
         receiver.wait(60)
         got = json.loads(out.read_text())
+        # Why pages stay on WSGI: the same request through each server (one process each, sockets closed).
+        probe = plan["tokens"][0]
+        serving = {name: {"wsgi": serve_rate(web_port, probe, path), "asgi": serve_rate(live_port, probe, path)}
+                   for name, path in (("GET /api/vitrina/v1/me", f"{API}/me"),
+                                      ("GET /api/vitrina/v1/conversations", f"{API}/conversations"))}
+        log(f"  serving: {serving}")
     finally:
         for process in processes.values():
             stop(process)
@@ -303,7 +344,7 @@ def run_layer(layer: str, args) -> dict:
         "received_per_s": round(len(received_ids) / max(0.001, last_receipt - first), 1),
         "latency_p50_ms": round(pct(latencies, 50), 1), "latency_p99_ms": round(pct(latencies, 99), 1),
         "latency_max_ms": round(max(latencies), 1) if latencies else None,
-        "rss_mb": rss, "rss_mb_before_sending": rss_before,
+        "rss_mb": rss, "rss_mb_before_sending": rss_before, "serving": serving,
     })
     log(f"  sent {len(sent)} ({len(failures)} failed), received {len(received_ids)}, "
         f"p50 {results['latency_p50_ms']} ms, p99 {results['latency_p99_ms']} ms")
@@ -325,6 +366,8 @@ def rows_of(r: dict) -> list[tuple]:
         ("send-to-receipt p50 / p99 ms", f"{r['latency_p50_ms']} / {r['latency_p99_ms']}", f"p99 ≤ {t['p99_ms']}",
          verdict(r["latency_p99_ms"] <= t["p99_ms"])),
         ("server RSS MB (web, live, worker)", ", ".join(f"{k} {v}" for k, v in r["rss_mb"].items()), "", ""),
+        *[(f"{name}: WSGI / ASGI answers/s", f"{v['wsgi']['answers_per_s']} / {v['asgi']['answers_per_s']} "
+           f"(p99 {v['wsgi']['p99_ms']} / {v['asgi']['p99_ms']} ms)", "", "") for name, v in r["serving"].items()],
         (f"fan-out: 1 post liked by {f['likes']}", f"{f['notification_rows']} row, count {f['count']}, "
                                                    f"delivered in {f['deliver_s']} s", "1 row",
          verdict(f["one_row"])),
