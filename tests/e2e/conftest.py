@@ -107,3 +107,51 @@ def save_screen():
         return path
 
     return save
+
+
+@pytest.fixture
+def live_socket(live_server, settings):
+    """The live socket's ASGI server, as `make run` starts it (granian, vitrina.asgi) on a port of its own,
+    on the test's database (and Redis, on the PostgreSQL + Redis pass); pages are told its port."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        database_url = f"sqlite:///{db['NAME']}"
+    else:
+        database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": settings.REDIS_URL or "",
+           "SECRET_KEY": settings.SECRET_KEY, "ALLOWED_HOSTS": "localhost,127.0.0.1", "DEBUG": "0",
+           "LIVE_RECHECK_SECONDS": "2"}
+    if not settings.REDIS_URL:
+        env.pop("REDIS_URL")
+    granian = Path(sys.executable).parent / "granian"
+    process = subprocess.Popen([str(granian), "--interface", "asgi", "--host", "127.0.0.1", "--port", str(port),
+                                "--workers", "1", "--log-level", "warning", "vitrina.asgi:application"],
+                               cwd=Path(__file__).resolve().parents[2], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("the ASGI server did not start: " + process.stdout.read().decode(errors="replace"))
+            time.sleep(0.2)
+    settings.LIVE_PORT = port
+    yield port
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -13,6 +13,7 @@ is found by the page's catch-up from its last seen id.
 
 import asyncio
 import logging
+import threading
 
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
@@ -52,14 +53,30 @@ def user_group(user_id: int) -> str:
 
 
 def handle(events) -> None:
-    """The consumer: send each event's messages to their members' groups."""
-    layer = get_channel_layer()
-    send = async_to_sync(layer.group_send)
+    """The consumer: send each event's messages to their members' groups, the batch in one go."""
+    sends = []
     for event in events:
         for members, message in _outgoing(event):
             kind = "live.close" if message["type"] == "session.ended" else "live.event"
-            for user_id in dict.fromkeys(members):
-                send(user_group(user_id), {"type": kind, "event": message})
+            sends += [(user_group(user_id), {"type": kind, "event": message}) for user_id in dict.fromkeys(members)]
+    if not sends:
+        return
+    layer = get_channel_layer()
+
+    async def send_all():
+        for group, message in sends:
+            await layer.group_send(group, message)
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(send_all)()
+        return
+    # This thread runs an event loop of its own already (a browser test driving Playwright): send from
+    # another thread, as a worker would.
+    sender = threading.Thread(target=asyncio.run, args=(send_all(),))
+    sender.start()
+    sender.join()
 
 
 def runs_in_asgi_process() -> bool:
