@@ -53,7 +53,7 @@ def test_order_has_server_totals_snapshot_lines_and_first_event(buyer, seller_va
     assert stock_of(variant) == 3
     assert not CartLine.objects.filter(buyer=buyer).exists()
     assert order.expires_at is None
-    assert len(callbacks) == 1  # the mail; nothing ran out
+    assert len(callbacks) == 2  # the mail and the wake-up of the event consumers; nothing ran out
 
 
 def test_only_the_chosen_sellers_lines_are_ordered(make_user, buyer):
