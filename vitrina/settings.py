@@ -123,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vitrina.web.context_processors.navigation",
+                "vitrina.notifications.context_processors.unread",
             ],
         },
     },
