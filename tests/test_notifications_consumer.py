@@ -1,6 +1,7 @@
 """Notifications made from the domain events of the real services, delivered by dispatch.deliver()."""
 
 import pytest
+from django.core.management import call_command
 
 from tests.checkout_helpers import fill_cart, make_seller, place
 from tests.posts_helpers import make_post
@@ -238,3 +239,13 @@ def test_orders_tell_the_seller_of_new_and_cancelled_orders_and_the_buyer_of_the
     cancelled = Notification.objects.get(recipient=seller, subject_id=second.pk)
     assert cancelled.data["status"] == "cancelled"
     assert not Notification.objects.filter(recipient=buyer, subject_id=second.pk).exists()
+
+
+def test_the_demo_members_have_notifications_after_seeding():
+    call_command("seed_demo", verbosity=0)
+    assert {"like", "comment", "follow", "follow_request", "order"} <= set(
+        Notification.objects.values_list("kind", flat=True))
+    # sam.rivera asked to follow the private ivan.codes after it went private.
+    asked = Notification.objects.get(recipient__username="ivan.codes", kind="follow_request")
+    assert list(asked.actors.values_list("actor__username", flat=True)) == ["sam.rivera"]
+    assert dispatch.deliver() == {"notifications": 0}

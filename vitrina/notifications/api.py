@@ -17,7 +17,11 @@ def notifications(request, params: Query[PageParams]):
     return {"items": [present.as_json(item) for item in page.items], "next_cursor": page.next_cursor}
 
 
-@router.post("/notifications/read", response=ReadOut, auth=REQUIRED)
+NOT_THEIRS = {"responses": {404: {"description": "`up_to` is not one of the caller's notifications",
+                                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}
+
+
+@router.post("/notifications/read", response=ReadOut, auth=REQUIRED, openapi_extra=NOT_THEIRS)
 def notifications_read(request, payload: ReadIn):
     """All read, or those up to `up_to` (404 for an id that is not the caller's)."""
     marked = services.notifications_read(user=request.auth, up_to=payload.up_to)

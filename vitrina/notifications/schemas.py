@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from ninja import Schema
+from pydantic import StrictBool, StrictInt
 
 
 
@@ -34,7 +35,7 @@ class NotificationList(Schema):
 
 
 class ReadIn(Schema):
-    up_to: int | None = None  # a notification id: that one and older; none: all
+    up_to: StrictInt | None = None  # a notification id: that one and older; none: all
 
 
 class ReadOut(Schema):
@@ -56,13 +57,13 @@ class SettingsOut(Schema):
 
 
 class SettingsIn(Schema):
-    like: bool | None = None
-    comment: bool | None = None
-    reply: bool | None = None
-    mention: bool | None = None
-    follow: bool | None = None
-    follow_request: bool | None = None
-    follow_approved: bool | None = None
-    message: bool | None = None
-    order: bool | None = None
-    review: bool | None = None
+    like: StrictBool | None = None
+    comment: StrictBool | None = None
+    reply: StrictBool | None = None
+    mention: StrictBool | None = None
+    follow: StrictBool | None = None
+    follow_request: StrictBool | None = None
+    follow_approved: StrictBool | None = None
+    message: StrictBool | None = None
+    order: StrictBool | None = None
+    review: StrictBool | None = None
