@@ -119,13 +119,16 @@ def test_an_edit_mentions_only_the_newly_named(people):
     assert groups(ben) == {("mention", "post"): (1, ["mira"])}
 
 
-def test_deleting_a_post_takes_its_notifications(people):
-    mira, anna = people["mira"], people["anna"]
+def test_deleting_a_post_hides_its_notifications_at_once_and_the_consumer_deletes_them(people, api):
+    mira, anna, ben = people["mira"], people["anna"], people["ben"]
     post = make_post(mira)
     posts.like_create(user=anna, post=post)
-    posts.comment_create(author=anna, post=post, text="Nice")
+    posts.comment_create(author=anna, post=post, text="Nice, @ben")
     dispatch.deliver()
+    assert len(api(ben).get("/notifications").json()["items"]) == 1
     posts.post_delete(post=post, actor=mira)
+    assert api(mira).get("/notifications").json()["items"] == []  # before delivery
+    assert api(ben).get("/notifications").json()["items"] == []
     dispatch.deliver()
     assert groups(mira) == {}
 

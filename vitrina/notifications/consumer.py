@@ -137,7 +137,9 @@ def _comment_deleted(batch, event):
     post_id = event.data.get("post")
     comments = event.data.get("comments") or []
     # A mention in a deleted comment goes with it.
-    Notification.objects.filter(kind=Kind.MENTION, subject_type="comment", subject_id__in=comments).delete()
+    mentions = Notification.objects.filter(kind=Kind.MENTION, subject_type="comment", subject_id__in=comments)
+    batch.touched.update(mentions.values_list("recipient_id", flat=True))
+    mentions.delete()
     # A person who still has another comment on the post stays in its groups.
     remaining = set(Comment.objects.filter(post_id=post_id, author_id__in=event.data.get("authors") or [])
                     .values_list("author_id", flat=True))
@@ -161,7 +163,8 @@ def _mentioned(batch, event):
 
 
 def _post_deleted(batch, event):
-    # The post's own notifications went with it (Notification.post cascades); this catches any left.
+    # Hidden since the delete (their post is empty); gone now. Mentions in its comments are hidden
+    # likewise and stay as they are: no event names them.
     gone = Notification.objects.filter(subject_type="post", subject_id=event.subject_id)
     batch.touched.update(gone.values_list("recipient_id", flat=True))
     gone.delete()

@@ -24,6 +24,10 @@ class Kind(models.TextChoices):
     REVIEW = "review", _("Reviews")
 
 
+# Kinds about a post: without their post (deleted) they are not shown.
+POST_KINDS = (Kind.LIKE, Kind.COMMENT, Kind.REPLY, Kind.MENTION)
+
+
 class Notification(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -31,8 +35,10 @@ class Notification(models.Model):
     # comment, ("conversation", id), ("order", id), ("review", id).
     subject_type = models.CharField(max_length=20)
     subject_id = models.BigIntegerField()
-    # The post it belongs to, for its link and thumbnail; deleting the post deletes these with it.
-    post = models.ForeignKey("posts.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # The post it belongs to, for its link and thumbnail. A deleted post leaves it empty (one UPDATE in
+    # the delete, not a cascade through the people): the reads hide such a group at once, and the
+    # consumer deletes it on POST_DELETED, telling the recipients' badges.
+    post = models.ForeignKey("posts.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # What the sentence needs besides the people: an order's number and status, a review's stars.
     data = models.JSONField(default=dict, blank=True)
     count = models.PositiveIntegerField(default=0)  # people in the group

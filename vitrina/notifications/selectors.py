@@ -12,12 +12,12 @@ from django.db.models import Count, Exists, F, OuterRef, Window
 from django.db.models.functions import RowNumber
 
 from vitrina.core.pagination import Page, paginate_desc
-from vitrina.notifications.models import Kind, Notification, NotificationActor, NotificationSetting
+from vitrina.notifications.models import POST_KINDS, Kind, Notification, NotificationActor, NotificationSetting
 from vitrina.posts.models import PostMedia
 from vitrina.social import visibility
 
 SHOWN_ACTORS = 3  # names and avatars shown per group
-UNREAD_TTL = 3600
+UNREAD_TTL = 600  # a bound on staleness where no write could tell (a post deleted with its account)
 
 
 def unread_key(user_id: int) -> str:
@@ -29,8 +29,8 @@ def _shown_actors(user):
 
 
 def _shown(user):
-    """The reader's groups that still have someone to show."""
-    return Notification.objects.filter(recipient=user).filter(
+    """The reader's groups that still have someone to show, and their post if they are about one."""
+    return Notification.objects.filter(recipient=user).exclude(kind__in=POST_KINDS, post__isnull=True).filter(
         Exists(_shown_actors(user).filter(notification=OuterRef("pk"))))
 
 
