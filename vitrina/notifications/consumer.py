@@ -15,7 +15,7 @@ out of the group, and an empty group goes.
 from functools import partial
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from vitrina.accounts.models import User
@@ -39,6 +39,7 @@ class _Batch:
                     ids.add(data[key])
             for key in ("recipients", "requests"):
                 ids.update(i for i in data.get(key) or () if isinstance(i, int))
+        _lock_in_order(ids)
         self.users = User.objects.in_bulk(ids)
         self.off = set(NotificationSetting.objects.filter(user_id__in=ids, enabled=False)
                        .values_list("user_id", "kind"))
@@ -46,6 +47,18 @@ class _Batch:
 
     def user(self, pk):
         return self.users.get(pk)
+
+
+def _lock_in_order(ids: set[int]) -> None:
+    """PostgreSQL: take the KEY SHARE locks that the rows written below (their foreign keys to the
+    accounts) would take anyway, all at once in primary-key order: the order in which the follow
+    graph locks accounts FOR UPDATE (vitrina.social.services._lock). Taken one by one in the order
+    of the events, a batch and a follow could each hold the account the other waits for."""
+    if connection.vendor != "postgresql" or not ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {User._meta.db_table} WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE",
+                       [sorted(ids)])
 
 
 def handle(events) -> None:
