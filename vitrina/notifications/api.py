@@ -17,8 +17,8 @@ def notifications(request, params: Query[PageParams]):
     return {"items": [present.as_json(item) for item in page.items], "next_cursor": page.next_cursor}
 
 
-NOT_THEIRS = {"responses": {404: {"description": "`up_to` is not one of the caller's notifications",
-                                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}
+ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+NOT_THEIRS = {"responses": {404: {"description": "`up_to` is not one of the caller's notifications", "content": ERROR}}}
 
 
 @router.post("/notifications/read", response=ReadOut, auth=REQUIRED, openapi_extra=NOT_THEIRS)
