@@ -180,3 +180,19 @@ def test_order_sentences_for_the_seller_and_the_buyer(make_user, api):
     assert confirmed["target"]["url"] == f"/orders/{order.number}/"
     ru = api(buyer).get("/notifications", headers={"Accept-Language": "ru"}).json()["items"][0]["text"]
     assert order.number in ru and "Linen Shop" in ru and "confirmed" not in ru
+
+
+def test_the_screen_in_russian_and_bengali(make_user, page_client):
+    vera = make_user("vera")
+    liked_by(vera, [make_user(f"fan{i}") for i in range(3)])
+    social.privacy_set(user=vera, is_private=True)
+    for name in ("ann", "bob"):
+        social.follow_create(follower=make_user(name), target=vera)
+    dispatch.deliver()
+    client = page_client(vera)
+    ru = client.get("/notifications/", headers={"Accept-Language": "ru"}).content.decode()
+    assert "<strong>fan2</strong> и ещё 2 человека оценили ваш пост." in ru
+    assert "2 аккаунта ждут вашего ответа" in ru
+    assert "<strong>bob</strong> и ещё 1 человек хотят подписаться на вас." in ru
+    bn = client.get("/notifications/", headers={"Accept-Language": "bn"}).content.decode()
+    assert "<strong>fan2</strong> এবং আরও 2 জন আপনার পোস্ট পছন্দ করেছেন।" in bn
