@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests import notifications_helpers
 from tests.conftest import assert_error
 from tests.posts_helpers import make_post
 from vitrina.events import dispatch
@@ -13,6 +14,8 @@ from vitrina.posts import services as posts
 from vitrina.social import services as social
 
 pytestmark = pytest.mark.django_db
+
+_own_events_are_final = notifications_helpers._own_events_are_final
 
 
 @pytest.fixture
