@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "vitrina.shop",
     "vitrina.orders",
     "vitrina.reviews",
+    "vitrina.notifications",
     "vitrina.web",
     "vitrina.live",
     "vitrina.push",
@@ -125,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "vitrina.web.context_processors.navigation",
                 "vitrina.live.context_processors.live",
+                "vitrina.notifications.context_processors.unread",
             ],
         },
     },
@@ -204,7 +206,7 @@ FEED_PULL_THRESHOLD = env_int("FEED_PULL_THRESHOLD", 10_000)
 # --- Domain events ----------------------------------------------------------
 # Who reads the outbox (vitrina.events): {name: "dotted.path.to.handle"}; each consumer gets every
 # event once, in its own transaction, from a task run after each change and every half minute.
-EVENT_CONSUMERS: dict[str, str] = {}
+EVENT_CONSUMERS: dict[str, str] = {"notifications": "vitrina.notifications.consumer.handle"}
 # Days an event is kept once every consumer has applied it.
 EVENT_RETENTION_DAYS = env_int("EVENT_RETENTION_DAYS", 30)
 

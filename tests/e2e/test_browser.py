@@ -150,7 +150,8 @@ def test_private_follow_request_between_two_phones(new_context, make_user, outpu
     # --- The owner sees the request and confirms it. ---------------------------
     owner.goto("/accounts/requests/")
     expect(owner.get_by_role("heading", name="Follow requests")).to_be_visible()
-    expect(owner.get_by_test_id("requests-badge")).to_have_text("1")
+    # The request is a notification: the top bar's heart counts it.
+    expect(owner.get_by_test_id("notifications-badge")).to_have_text("1")
     row = owner.get_by_test_id("requests-list").locator(f'li[data-username="{NEWCOMER}"]')
     expect(row).to_contain_text(NEWCOMER)
     expect(row).to_contain_text(NEWCOMER_NAME)
@@ -167,7 +168,8 @@ def test_private_follow_request_between_two_phones(new_context, make_user, outpu
     followers = owner.get_by_test_id("people-list")
     expect(followers.locator(f'li[data-username="{NEWCOMER}"]')).to_contain_text(NEWCOMER_NAME)
     expect(followers.locator("li.person")).to_have_count(1)
-    expect(owner.get_by_test_id("requests-badge")).to_have_count(0)
+    # The request's notification went with the approval; "started following you" is the one unread now.
+    expect(owner.get_by_test_id("notifications-badge")).to_have_text("1")
     screenshot(owner, output_dir / "owner-followers-phone.png")
 
     me.goto(f"/{NEWCOMER}/following/")

@@ -16,10 +16,14 @@ class Event(models.Model):
     txid = models.BigIntegerField(null=True, blank=True)
     kind = models.CharField(max_length=40)
     # Who did it, and whom it is about (the post's author for a like, the followed account...).
+    # No database constraint: on PostgreSQL its check would take a KEY SHARE lock on both accounts'
+    # rows in whatever order the service writes, and the follow graph locks accounts FOR UPDATE in
+    # primary-key order (vitrina.social.services._lock): the two orders could deadlock. Deleting an
+    # account still empties these (Django's SET_NULL).
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+                              related_name="+", db_constraint=False)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+                                  related_name="+", db_constraint=False)
     subject_type = models.CharField(max_length=20, blank=True)  # post, comment, order, message, review...
     subject_id = models.BigIntegerField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)

@@ -10,17 +10,19 @@ from vitrina.events.models import Event
 _PG_TXID = "pg_current_xact_id()::text::bigint"
 
 
-def record(kind: str, *, actor=None, recipient=None, subject=None, subject_type: str = "",
-           subject_id: int | None = None, data: dict | None = None) -> Event:
+def record(kind: str, *, actor=None, recipient=None, recipient_id: int | None = None, subject=None,
+           subject_type: str = "", subject_id: int | None = None, data: dict | None = None) -> Event:
     """Write one event in the caller's transaction (it commits or rolls back with the change), and
     have the consumers woken after commit. `subject` is a model instance (its type is its model's
-    name) or subject_type and subject_id are given."""
+    name) or subject_type and subject_id are given. `recipient_id` stands for `recipient` where
+    the caller has only the id (a post's author_id): no read just to name them."""
     if subject is not None:
         subject_type, subject_id = subject._meta.model_name, subject.pk
+    whom = {"recipient": recipient} if recipient is not None or recipient_id is None else {
+        "recipient_id": recipient_id}
     event = Event.objects.create(
         txid=RawSQL(_PG_TXID, []) if connection.vendor == "postgresql" else None,
-        kind=kind, actor=actor, recipient=recipient, subject_type=subject_type, subject_id=subject_id,
-        data=data or {},
+        kind=kind, actor=actor, subject_type=subject_type, subject_id=subject_id, data=data or {}, **whom,
     )
     _wake_after_commit()
     return event

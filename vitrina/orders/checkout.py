@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from vitrina.core.errors import Conflict, InvalidInput, NotFound, ServiceError
 from vitrina.core.text import clean_text
 from vitrina.core.throttle import rate_limit
+from vitrina.events import kinds
+from vitrina.events.services import record
 from vitrina.orders import emails, payments, pricing
 from vitrina.orders.addresses import address_get
 from vitrina.orders.cart import (
@@ -267,6 +269,9 @@ def _place(*, buyer, request: Request, plan: Plan, items: list, key: str, finger
             for item, (price, quantity), total in zip(items, lines_priced, sums.lines)
         ])
         event = OrderEvent.objects.create(order=order, actor=buyer, from_status="", to_status=OrderStatus.PLACED)
+        record(kinds.ORDER_STATUS_CHANGED, actor=buyer, recipient_id=shop.owner_id, subject=order, data={
+            "order": order.pk, "number": order.number, "from": "", "to": OrderStatus.PLACED,
+            "buyer": buyer.pk, "seller": shop.owner_id})
         payment = payments.payment_start(order)
         _take_cart_lines(items)
         sold_out = sorted({v.product_id for v in variants.values() if v.stock <= 0})

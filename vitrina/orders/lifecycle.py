@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vitrina.core.errors import Conflict, InvalidInput, NotFound
+from vitrina.events import kinds
+from vitrina.events.services import record
 from vitrina.orders import emails, payments, stock
 from vitrina.orders.models import Order, OrderEvent, OrderStatus, PaymentMethod
 from vitrina.shop import tags
@@ -108,6 +110,9 @@ def order_transition(*, order_id: int, actor, to: str, tracking=None, note: str 
             raise Conflict(_("This order has just changed. Reload it and try again."), code="conflict")
         event = OrderEvent.objects.create(order=order, actor=actor, from_status=order.status, to_status=to,
                                           note=(note or "")[:200])
+        record(kinds.ORDER_STATUS_CHANGED, actor=actor, subject=order, data={
+            "order": order.pk, "number": order.number, "from": order.status, "to": to,
+            "buyer": order.buyer_id, "seller": order.shop.owner_id})
         if to in RELEASES_STOCK:
             stock.stock_release(order)
             product_ids = sorted({pid for pid in order.lines.values_list("product_id", flat=True) if pid})

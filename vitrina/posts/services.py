@@ -18,6 +18,8 @@ from vitrina.accounts.models import User
 from vitrina.core import throttle
 from vitrina.core.errors import Forbidden, InvalidInput, NotFound
 from vitrina.core.text import clean_text
+from vitrina.events import kinds
+from vitrina.events.services import record
 from vitrina.media import crop, images, pipeline
 from vitrina.posts import frames
 from vitrina.posts import text as post_text
@@ -86,14 +88,22 @@ def _unlink_hashtags(post: Post) -> None:
         Hashtag.objects.filter(pk=hashtag_id).update(post_count=F("post_count") - 1)
 
 
-def _link_mentions(post: Post, caption: str) -> None:
-    """Mentions of existing accounts are stored (and queryable); nobody is notified yet."""
-    names = post_text.mentions_in(caption)
+def _mentioned(author: User, text: str) -> list[User]:
+    """The accounts @named in the text that the author may find: nobody learns of a mention across a block."""
+    names = post_text.mentions_in(text)
     if not names:
-        return
-    # Only accounts the author may find: nobody learns of a mention across a block.
-    users = visibility.accounts_listed(post.author).filter(username__in=names)
+        return []
+    return list(visibility.accounts_listed(author).filter(username__in=names))
+
+
+def _link_mentions(post: Post, caption: str, *, before: frozenset[int] = frozenset()) -> None:
+    """Mentions of existing accounts are stored (and queryable); each newly mentioned account gets a
+    MENTIONED event (an edit that keeps a mention does not mention them again)."""
+    users = _mentioned(post.author, caption)
     PostMention.objects.bulk_create([PostMention(post=post, user=user) for user in users])
+    for user in users:
+        if user.pk not in before:
+            record(kinds.MENTIONED, actor=post.author, recipient=user, subject=post, data={"post": post.pk})
 
 
 def _check_frame(frame: str, crops: list | None, photos: int) -> list[crop.CropBox | None] | None:
@@ -179,6 +189,7 @@ def post_create(
             _link_hashtags(post, tags)
             _link_mentions(post, caption)
             User.objects.filter(pk=author.pk).update(posts_count=F("posts_count") + 1)
+            record(kinds.POST_CREATED, actor=author, subject=post)
             transaction.on_commit(partial(timeline.post_published, post_id=post.pk, author_id=author.pk))
     except BaseException:
         for name in stored:
@@ -207,10 +218,11 @@ def post_update(
         post = Post.objects.select_for_update().get(pk=post.pk)
         if caption is not None and caption != post.caption:
             _unlink_hashtags(post)
+            before = frozenset(PostMention.objects.filter(post=post).values_list("user_id", flat=True))
             PostMention.objects.filter(post=post).delete()
             post.caption = caption
             _link_hashtags(post, tags)
-            _link_mentions(post, caption)
+            _link_mentions(post, caption, before=before)
         if comments_enabled is not None:
             post.comments_enabled = bool(comments_enabled)
         post.save(update_fields=["caption", "comments_enabled", "updated_at"])
@@ -230,6 +242,7 @@ def post_delete(*, post: Post, actor: User) -> None:
         deleted, _rows = Post.objects.filter(pk=post.pk).delete()
         if deleted:
             User.objects.filter(pk=post.author_id).update(posts_count=F("posts_count") - 1)
+            record(kinds.POST_DELETED, actor=actor, subject_type="post", subject_id=post.pk)
             transaction.on_commit(partial(timeline.post_removed, post_id=post.pk, author_id=post.author_id))
     for name in names:
         transaction.on_commit(partial(images.delete_quietly, name))
@@ -249,6 +262,7 @@ def like_create(*, user: User, post: Post) -> bool:
         with transaction.atomic():
             Like.objects.create(user=user, post=post)
             Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
+            record(kinds.POST_LIKED, actor=user, recipient_id=post.author_id, subject=post)
     except IntegrityError:
         return False
     return True
@@ -259,6 +273,7 @@ def like_delete(*, user: User, post: Post) -> bool:
         deleted, _rows = Like.objects.filter(user=user, post=post).delete()
         if deleted:
             Post.objects.filter(pk=post.pk).update(like_count=F("like_count") - 1)
+            record(kinds.POST_UNLIKED, actor=user, recipient_id=post.author_id, subject=post)
     return bool(deleted)
 
 
@@ -274,7 +289,9 @@ def comment_create(*, author: User, post: Post, text: str, reply_to: Comment | N
     if len(body) > COMMENT_MAX:
         message = _("Comments can have at most %(max)s characters.") % {"max": COMMENT_MAX}
         raise InvalidInput(message, fields={"text": [message]})
+    replied_author = None
     if reply_to is not None:
+        replied_author = reply_to.author_id
         # A comment by someone not listed for the author is hidden from them: it is not there to reply to.
         if reply_to.post_id != post.pk or not visibility.accounts_listed(author).filter(pk=reply_to.author_id).exists():
             raise InvalidInput(_("You can only reply to a comment on this post."),
@@ -284,6 +301,13 @@ def comment_create(*, author: User, post: Post, text: str, reply_to: Comment | N
     with transaction.atomic():
         comment = Comment.objects.create(post=post, author=author, text=body, reply_to=reply_to)
         Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+        data = {"post": post.pk}
+        if replied_author is not None:
+            data["reply_to_author"] = replied_author  # whom the reply answers (the thread may start higher)
+        record(kinds.COMMENT_CREATED, actor=author, recipient_id=post.author_id, subject=comment, data=data)
+        for user in _mentioned(author, body):
+            record(kinds.MENTIONED, actor=author, recipient=user, subject=comment,
+                   data={"post": post.pk, "comment": comment.pk})
     return comment
 
 
@@ -294,13 +318,18 @@ def comment_delete(*, comment: Comment, actor: User) -> None:
     with transaction.atomic():
         # Locked, so a parallel delete of the same thread finds nothing left to count.
         thread = list(Comment.objects.filter(Q(pk=comment.pk) | Q(reply_to=comment))
-                      .select_for_update(of=("self",)).values_list("pk", "author__is_active"))
-        Comment.objects.filter(pk__in=[pk for pk, _active in thread]).delete()
+                      .select_for_update(of=("self",)).values_list("pk", "author__is_active", "author_id"))
+        if not thread:
+            return
+        Comment.objects.filter(pk__in=[pk for pk, _active, _author in thread]).delete()
         # comment_count counts comments of active accounts only (vitrina.lifecycle.counters):
         # a hidden reply of a deactivated account was already left out of it.
-        counted = sum(1 for _pk, active in thread if active)
+        counted = sum(1 for _pk, active, _author in thread if active)
         if counted:
             Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") - counted)
+        record(kinds.COMMENT_DELETED, actor=actor, recipient_id=comment.post.author_id, subject=comment,
+               data={"post": comment.post_id, "comments": [pk for pk, _active, _author in thread],
+                     "authors": sorted({author for _pk, _active, author in thread})})
 
 
 def save_create(*, user: User, post: Post) -> None:

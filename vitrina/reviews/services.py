@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from vitrina.core.errors import Conflict, InvalidInput, NotFound
 from vitrina.core.text import clean_text
 from vitrina.core.throttle import rate_limit
+from vitrina.events import kinds
+from vitrina.events.services import record
 from vitrina.orders.models import Order, OrderLine, OrderStatus
 from vitrina.reviews.models import TEXT_MAX, Review
 from vitrina.shop.models import Product, Shop
@@ -92,6 +94,8 @@ def review_create(*, buyer, order_id: int, line_id=None, rating, seller_rating=N
                                                                   rating_count=F("rating_count") + 1)
             Shop.objects.filter(pk=order.shop_id).update(rating_total=F("rating_total") + seller_rating,
                                                          rating_count=F("rating_count") + 1)
+            record(kinds.REVIEW_CREATED, actor=buyer, recipient_id=order.shop.owner_id, subject=review, data={
+                "order": order.pk, "number": order.number, "product": line.product_id, "rating": rating})
     except IntegrityError:
         # Another request reviewed this line between the check above and the insert (the OneToOne).
         raise _exists() from None

@@ -17,6 +17,8 @@ from vitrina.accounts import services as account_services
 from vitrina.accounts.models import Block, User
 from vitrina.core import throttle
 from vitrina.core.errors import Conflict, InvalidInput, NotFound
+from vitrina.events import kinds
+from vitrina.events.services import record
 from vitrina.social.models import Follow, FollowRequest
 from vitrina.social.selectors import following_key
 
@@ -48,18 +50,22 @@ def _follow_insert(*, follower: User, target: User) -> bool:
         with transaction.atomic():
             Follow.objects.create(follower=follower, target=target)
             _bump_counters(follower_id=follower.pk, target_id=target.pk, delta=1)
+            record(kinds.FOLLOW_CREATED, actor=follower, recipient=target, subject=target)
     except IntegrityError:
         return False
     _forget_following(follower.pk)
     return True
 
 
-def _follow_remove(*, follower_id: int, target_id: int) -> bool:
+def _follow_remove(*, follower_id: int, target_id: int, actor: User) -> bool:
+    """`actor`: who ended it (the follower, the account removing a follower, or a block's author)."""
     with transaction.atomic():
         deleted, _rows = Follow.objects.filter(follower_id=follower_id, target_id=target_id).delete()
         if deleted:
             _bump_counters(follower_id=follower_id, target_id=target_id, delta=-1)
             _forget_following(follower_id)
+            record(kinds.FOLLOW_DELETED, actor=actor, recipient_id=target_id, subject_type="user",
+                   subject_id=target_id, data={"follower": follower_id, "target": target_id})
     return bool(deleted)
 
 
@@ -115,7 +121,9 @@ def follow_create(*, follower: User, target: User) -> str:
         if Follow.objects.filter(follower=follower, target=target).exists():
             return FollowState.FOLLOWING
         if target.is_private:
-            FollowRequest.objects.get_or_create(requester=follower, target=target)
+            _request, created = FollowRequest.objects.get_or_create(requester=follower, target=target)
+            if created:
+                record(kinds.FOLLOW_REQUESTED, actor=follower, recipient=target, subject=target)
             return FollowState.REQUESTED
         _follow_insert(follower=follower, target=target)
     return FollowState.FOLLOWING
@@ -123,8 +131,11 @@ def follow_create(*, follower: User, target: User) -> str:
 
 def follow_delete(*, follower: User, target: User) -> str:
     """Unfollow, or withdraw a pending request. Idempotent."""
-    FollowRequest.objects.filter(requester=follower, target=target).delete()
-    _follow_remove(follower_id=follower.pk, target_id=target.pk)
+    with transaction.atomic():
+        withdrawn, _rows = FollowRequest.objects.filter(requester=follower, target=target).delete()
+        if withdrawn:
+            record(kinds.FOLLOW_REQUEST_WITHDRAWN, actor=follower, recipient=target, subject=target)
+        _follow_remove(follower_id=follower.pk, target_id=target.pk, actor=follower)
     return FollowState.NONE
 
 
@@ -136,7 +147,8 @@ def _approve_locked(*, target: User, requester: User) -> bool:
     # A block removes requests under the same locks, so none should be left across one; the
     # check keeps a follow from ever crossing a block even so.
     if requester.is_active and not _blocked_either_way(requester, target):
-        _follow_insert(follower=requester, target=target)
+        if _follow_insert(follower=requester, target=target):
+            record(kinds.FOLLOW_APPROVED, actor=target, recipient=requester, subject=target)
     return True
 
 
@@ -148,14 +160,16 @@ def follow_request_approve(*, target: User, requester: User) -> None:
 
 
 def follow_request_deny(*, target: User, requester: User) -> None:
-    deleted, _rows = FollowRequest.objects.filter(requester=requester, target=target).delete()
-    if not deleted:
-        raise NotFound(_("There is no follow request from this account."))
+    with transaction.atomic():
+        deleted, _rows = FollowRequest.objects.filter(requester=requester, target=target).delete()
+        if not deleted:
+            raise NotFound(_("There is no follow request from this account."))
+        record(kinds.FOLLOW_REQUEST_DENIED, actor=target, recipient=requester, subject=target)
 
 
 def follower_remove(*, user: User, follower: User) -> None:
     """The account owner removes someone from their followers. Idempotent."""
-    _follow_remove(follower_id=follower.pk, target_id=user.pk)
+    _follow_remove(follower_id=follower.pk, target_id=user.pk, actor=user)
 
 
 def block_create(*, blocker: User, target: User) -> None:
@@ -175,8 +189,8 @@ def block_create(*, blocker: User, target: User) -> None:
                 Block.objects.create(blocker=blocker, blocked=target)
         except IntegrityError:
             pass  # Already blocked; still make sure nothing is left between them.
-        _follow_remove(follower_id=blocker.pk, target_id=target.pk)
-        _follow_remove(follower_id=target.pk, target_id=blocker.pk)
+        _follow_remove(follower_id=blocker.pk, target_id=target.pk, actor=blocker)
+        _follow_remove(follower_id=target.pk, target_id=blocker.pk, actor=blocker)
         FollowRequest.objects.filter(
             Q(requester=blocker, target=target) | Q(requester=target, target=blocker)
         ).delete()

@@ -20,6 +20,7 @@ from PIL import Image
 from vitrina.accounts import services as account_services
 from vitrina.accounts.models import User
 from vitrina.demo import shops
+from vitrina.events import dispatch
 from vitrina.feed.explore import ranking, trending
 from vitrina.posts import services as post_services
 from vitrina.posts.models import Post
@@ -175,6 +176,9 @@ class Command(BaseCommand):
         now = timezone.now()
         ranking.pool_publish(now=now)
         trending.trends_publish(now=now)
+        # The demo's likes, comments, follows and orders wrote events; their notifications exist once
+        # this returns (after-commit delivery may have applied them already: then this applies nothing).
+        dispatch.deliver()
         if options["verbosity"]:
             self.stdout.write(f"Demo data: {len(created)} account(s) created, {len(users)} in all"
                               + (f"; shops seeded: {', '.join(shops_made)}." if shops_made else "."))
