@@ -203,6 +203,8 @@ def test_a_batch_applied_twice_doubles_nothing(people):
     once = groups(mira)
     consumer.handle(events)  # handed over again
     assert groups(mira) == once == {("like", "post"): (2, ["ben", "anna"]), ("follow", "user"): (1, ["anna"])}
+    dispatch.deliver()  # the announcements of the new notifications (announce.py) change nothing here
+    assert groups(mira) == once
     assert dispatch.deliver()["notifications"] == 0
 
 
@@ -254,4 +256,23 @@ def test_the_demo_members_have_notifications_after_seeding():
     # sam.rivera asked to follow the private ivan.codes after it went private.
     asked = Notification.objects.get(recipient__username="ivan.codes", kind="follow_request")
     assert list(asked.actors.values_list("actor__username", flat=True)) == ["sam.rivera"]
+    dispatch.deliver()  # only announcements of the seeded notifications were left
     assert dispatch.deliver()["notifications"] == 0
+
+
+def test_a_new_notification_is_announced_once_in_the_recipients_language_for_pages_and_phones(people):
+    mira, anna, ben = people["mira"], people["anna"], people["ben"]
+    account_services.user_language_set(user=mira, language="ru")
+    post = make_post(mira)
+    posts.like_create(user=anna, post=post)
+    dispatch.deliver()
+    posts.like_create(user=ben, post=post)
+    posts.like_delete(user=ben, post=post)
+    posts.like_create(user=ben, post=post)  # ben again: still one person more, announced once
+    dispatch.deliver()
+    announced = list(Event.objects.filter(kind=kinds.NOTIFICATION_CREATED).order_by("pk"))
+    assert [(e.recipient_id, e.actor_id) for e in announced] == [(mira.pk, anna.pk), (mira.pk, ben.pk)]
+    last = announced[-1].data
+    assert last["url"] == f"/p/{post.pk}/"
+    assert last["text"] == "ben и ещё 1 человек оценили ваш пост."
+    assert last["unread"] == 1

@@ -20,6 +20,7 @@ from django.db.models import F
 
 from vitrina.accounts.models import User
 from vitrina.events import kinds
+from vitrina.notifications.announce import announce
 from vitrina.notifications.models import Kind, Notification, NotificationActor, NotificationSetting
 from vitrina.notifications.selectors import unread_key
 from vitrina.posts.models import Comment, Post
@@ -44,6 +45,8 @@ class _Batch:
         self.off = set(NotificationSetting.objects.filter(user_id__in=ids, enabled=False)
                        .values_list("user_id", "kind"))
         self.touched: set[int] = set()
+        # recipient -> {notification: who has just joined it}, announced after the batch (announce.py)
+        self.fresh: dict[int, dict[int, User]] = {}
 
     def user(self, pk):
         return self.users.get(pk)
@@ -72,6 +75,8 @@ def handle(events) -> None:
         cache.delete_many(keys)
         # Again after commit: a reader between the two would cache the count from before.
         transaction.on_commit(partial(cache.delete_many, keys))
+    if batch.fresh:
+        announce(batch.fresh, batch.users)
 
 
 # --- Adding and removing people -----------------------------------------------------------------
@@ -105,6 +110,8 @@ def _add(batch: _Batch, event, *, recipient_id, kind: str, subject_type: str, su
         count=F("count") + grew, position=event.pk, updated_at=event.created_at, read_at=None,
         data=data if data is not None else notification.data)
     batch.touched.add(recipient.pk)
+    if grew:
+        batch.fresh.setdefault(recipient.pk, {})[notification.pk] = actor
 
 
 def _remove(batch: _Batch, *, recipient_id, kinds_: tuple, subject_type: str, subject_id: int, actor_id) -> None:
