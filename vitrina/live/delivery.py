@@ -14,11 +14,13 @@ is found by the page's catch-up from its last seen id.
 import asyncio
 import logging
 import threading
+from functools import partial
 
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.db import transaction
 
 from vitrina.events import dispatch, kinds
 
@@ -53,14 +55,19 @@ def user_group(user_id: int) -> str:
 
 
 def handle(events) -> None:
-    """The consumer: send each event's messages to their members' groups, the batch in one go."""
+    """The consumer: send each event's messages to their members' groups, the batch in one go, once the
+    offset past it has committed: a batch whose commit fails (SQLite busy) is read again, and must not
+    have been sent already. At most once, then: a lost message is what the page's catch-up is for."""
     sends = []
     for event in events:
         for members, message in _outgoing(event):
             kind = "live.close" if message["type"] == "session.ended" else "live.event"
             sends += [(user_group(user_id), {"type": kind, "event": message}) for user_id in dict.fromkeys(members)]
-    if not sends:
-        return
+    if sends:
+        transaction.on_commit(partial(_send, sends))
+
+
+def _send(sends: list) -> None:
     layer = get_channel_layer()
 
     async def send_all():

@@ -39,6 +39,24 @@
     lastTyping = Date.now();
     socket.send(JSON.stringify({type: "typing", conversation: parseInt(form.dataset.typing, 10)}));
   });
+  // A link with data-live-badge="<event type>" shows the event's `unread` count as its badge (the
+  // notifications heart in the top bar).
+  function updateBadges(type, data) {
+    if (!data || typeof data.unread !== "number") return;
+    document.querySelectorAll('[data-live-badge="' + type + '"]').forEach(function (link) {
+      var badge = link.querySelector(".badge");
+      if (data.unread <= 0) { if (badge) badge.remove(); return; }
+      if (!badge) {
+        badge = document.createElement("span");
+        badge.className = "badge";
+        if (link.dataset.badgeTestid) badge.dataset.testid = link.dataset.badgeTestid;
+        link.appendChild(badge);
+      }
+      badge.textContent = String(data.unread);
+    });
+  }
+  body.addEventListener("live-notification-new", function (event) { updateBadges("notification.new", event.detail); });
+
   window.vitrinaLive = {send: function (data) { if (socket && socket.readyState === 1) socket.send(JSON.stringify(data)); }};
   connect();
 })();
