@@ -115,7 +115,7 @@ def messages_page(*, member: Member, cursor=None, limit=None) -> MessagePage:
     their senders, replies, reactions, and which shared posts and products the reader may see now."""
     messages = (messages_shown(member)
                 .select_related("sender", "reply_to__sender", "post__author", "product__shop__owner")
-                .prefetch_related(Prefetch("reactions", queryset=_reactions())))
+                .prefetch_related(Prefetch("reactions", queryset=_reactions()), "post__media", "product__images"))
     page = paginate_desc(messages, cursor=cursor, limit=limit)
     posts, products = attachments_visible(member.user, page.items)
     return MessagePage(page.items, page.next_cursor, posts, products)
