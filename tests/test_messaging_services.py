@@ -60,15 +60,17 @@ def test_starting_with_nobody_or_only_oneself_is_refused(anna):
     for names in ([], ["anna"], "boris", [1]):
         with pytest.raises(InvalidInput):
             services.conversation_start(starter=anna, usernames=names)
-    with pytest.raises(NotFound):
+    with pytest.raises(InvalidInput) as error:
         services.conversation_start(starter=anna, usernames=["nobody"])
+    assert error_code(error) == "account_not_found"
     assert not Conversation.objects.exists()
 
 
 def test_blocks_refuse_a_conversation_both_ways(anna, boris):
     block_create(blocker=boris, target=anna)
-    with pytest.raises(NotFound):
+    with pytest.raises(InvalidInput) as error:
         services.conversation_start(starter=anna, usernames=["boris"])
+    assert error_code(error) == "account_not_found"
     with pytest.raises(Forbidden) as error:
         services.conversation_start(starter=boris, usernames=["anna"])
     assert error_code(error) == "you_blocked" and not Conversation.objects.exists()

@@ -79,13 +79,15 @@ def too_many_members() -> InvalidInput:
 
 
 def reachable_accounts(actor: User, names: list[str]) -> list[User]:
-    """The accounts named, each one the actor may message; else NotFound for an unknown name or an
-    account that blocked the actor (as its profile answers), Forbidden for one the actor blocked."""
+    """The accounts named, each one the actor may message; else InvalidInput account_not_found for an
+    unknown name or an account that blocked the actor (alike), Forbidden for one the actor blocked."""
     users = {u.username: u for u in User.objects.filter(username__in=names)}
     for name in names:
         user = users.get(name)
         if user is None or not visibility.reaches_profile(actor, user):
-            raise NotFound(_("This account does not exist."), fields={"usernames": [name]})
+            # 422, not 404: the path names no account; the same answer for a name never used.
+            message = _("There is no account %(name)s.") % {"name": name}
+            raise InvalidInput(message, code="account_not_found", fields={"usernames": [message]})
         if not visibility.is_listed(actor, user):
             raise Forbidden(_("You blocked this account. Unblock it to send a message."), code="you_blocked",
                             fields={"usernames": [name]})
