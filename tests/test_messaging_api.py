@@ -29,7 +29,7 @@ def test_starting_and_listing_conversations(api, anna, boris):
     body = response.json()
     assert body["is_group"] is False and [m["username"] for m in body["members"]] == ["boris"]
     again = api(boris).post("/conversations", {"usernames": ["anna"]})
-    assert again.status_code == 200 and again.json()["id"] == body["id"]
+    assert again.status_code == 201 and again.json()["id"] == body["id"]
     sent = api(anna).post(f"/conversations/{body['id']}/messages", {"text": "hi"})
     assert sent.status_code == 201 and sent.json()["text"] == "hi"
     requests = api(boris).get("/conversations", {"folder": "requests"}).json()

@@ -57,12 +57,12 @@ def conversation_list(request, params: Query[InboxParams]):
     return {"items": [conversation_data(member) for member in page.items], "next_cursor": page.next_cursor}
 
 
-@router.post("/conversations", response={200: ConversationOut, 201: ConversationOut}, auth=REQUIRED)
+@router.post("/conversations", response={201: ConversationOut}, auth=REQUIRED)
 def conversation_start(request, payload: ConversationIn):
-    """201 with a new conversation; 200 with the existing one-to-one conversation of the pair."""
-    conversation, created = services.conversation_start(starter=request.auth, usernames=payload.usernames,
-                                                        name=payload.name)
-    return Status(201 if created else 200, _conversation_out(request, conversation.pk))
+    """201 with the conversation: a new one, or the pair's existing one-to-one conversation (one per pair)."""
+    conversation, _created = services.conversation_start(starter=request.auth, usernames=payload.usernames,
+                                                         name=payload.name)
+    return Status(201, _conversation_out(request, conversation.pk))
 
 
 @router.get("/conversations/{int:conversation_id}", response=ConversationOut, auth=REQUIRED)
