@@ -19,6 +19,7 @@ from PIL import Image
 
 from vitrina.accounts import services as account_services
 from vitrina.accounts.models import User
+from vitrina.demo import messages as demo_messages
 from vitrina.demo import shops
 from vitrina.feed.explore import ranking, trending
 from vitrina.posts import services as post_services
@@ -172,6 +173,8 @@ class Command(BaseCommand):
         # printed below under some sixty console emails.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             shops_made = shops.seed_shops(users, photo_upload)
+        # After the shops: the customers' questions carry their products' cards.
+        demo_messages.seed_messages(users)
         now = timezone.now()
         ranking.pool_publish(now=now)
         trending.trends_publish(now=now)
