@@ -439,3 +439,15 @@ def test_the_inbox_pages_by_cursor(make_user, anna):
     second = selectors.conversations_of(user=anna, folder="primary", cursor=first.next_cursor, limit=2)
     texts = [m.conversation.last_message.text for m in first.items + second.items]
     assert texts == ["hi 2", "hi 1", "hi 0"] and second.next_cursor is None
+
+
+def test_a_quote_of_a_message_the_reader_may_not_see_is_dropped(make_user, anna, boris):
+    carl = make_user("carl")
+    conversation = start(anna, boris, carl)
+    said = send(anna, conversation, "anna's words")
+    send(boris, conversation, "replying", reply_to=said.pk)
+    block_create(blocker=carl, target=anna)
+    for_carl = selectors.messages_page(member=member(carl, conversation)).items
+    assert [(m.text, m.reply_to) for m in for_carl] == [("replying", None)]
+    for_boris = selectors.messages_page(member=member(boris, conversation)).items
+    assert for_boris[0].reply_to_id == said.pk and for_boris[0].reply_to.text == "anna's words"

@@ -117,8 +117,22 @@ def messages_page(*, member: Member, cursor=None, limit=None) -> MessagePage:
                 .select_related("sender", "reply_to__sender", "post__author", "product__shop__owner")
                 .prefetch_related(Prefetch("reactions", queryset=_reactions()), "post__media", "product__images"))
     page = paginate_desc(messages, cursor=cursor, limit=limit)
+    _hide_quotes(member, page.items)
     posts, products = attachments_visible(member.user, page.items)
     return MessagePage(page.items, page.next_cursor, posts, products)
+
+
+def _hide_quotes(member: Member, messages: list) -> None:
+    """Drop, for this reader, the quote of a replied-to message they may not see (sent before they
+    joined or cleared the conversation, or by an account with a block between them)."""
+    replies = [m for m in messages if m.reply_to_id]
+    if not replies:
+        return
+    blocked = visibility.block_partner_ids(member.user)
+    for message in replies:
+        quoted = message.reply_to
+        if quoted.pk <= member.cleared_up_to or quoted.sender_id in blocked or not quoted.sender.is_active:
+            message.reply_to = None
 
 
 def _reactions():
