@@ -247,3 +247,13 @@ def test_deleted_requests_leave_the_inbox(page_client, anna, boris):
     assert "spam" not in page_client(boris).get(reverse("messaging:inbox") + "?folder=requests").content.decode()
     services.message_send(sender=anna, conversation=conversation, text="again")
     assert "again" in page_client(boris).get(reverse("messaging:inbox") + "?folder=requests").content.decode()
+
+
+def test_a_profile_has_a_message_button_that_opens_the_conversation(page_client, anna, boris):
+    client = page_client(anna)
+    assert 'data-testid="message-profile"' in client.get("/boris/").content.decode()
+    response = client.post(reverse("messaging:new"), {"username": "boris"})
+    conversation = Member.objects.get(user=anna).conversation
+    assert response.status_code == 302 and response["Location"] == thread_url(conversation)
+    refused = client.post(reverse("messaging:new"), {"username": "nobody"})
+    assert refused.status_code == 302 and refused["Location"] == reverse("messaging:inbox")
