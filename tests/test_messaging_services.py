@@ -451,3 +451,12 @@ def test_a_quote_of_a_message_the_reader_may_not_see_is_dropped(make_user, anna,
     assert [(m.text, m.reply_to) for m in for_carl] == [("replying", None)]
     for_boris = selectors.messages_page(member=member(boris, conversation)).items
     assert for_boris[0].reply_to_id == said.pk and for_boris[0].reply_to.text == "anna's words"
+
+
+def test_a_request_is_not_marked_read_until_accepted(anna, boris):
+    conversation = start(anna, boris)
+    message = send(anna, conversation)
+    services.conversation_read(member=member(boris, conversation))
+    assert member(boris, conversation).last_read_message_id == 0
+    inbox.request_accept(user=boris, conversation=conversation)
+    assert services.conversation_read(member=member(boris, conversation)) == message.pk

@@ -317,8 +317,11 @@ def reaction_clear(*, user: User, conversation: Conversation, message_id) -> Non
 
 def conversation_read(*, member: Member, up_to=None) -> int:
     """Mark the conversation read up to a message id (its last message by default); read state only
-    moves forward. The member's last read id after it."""
+    moves forward. The member's last read id after it. A request is not marked read: its sender
+    learns nothing ("Seen") before it is accepted."""
     member = active_member(member.user, member.conversation)
+    if member.is_request:
+        return member.last_read_message_id
     last = Conversation.objects.filter(pk=member.conversation_id).values_list("last_message_id", flat=True)[0] or 0
     if up_to is None:
         up_to = last

@@ -120,9 +120,8 @@ def _thread(request, member, *, error=None, kept=None, status=200):
 @not_found_as_404
 def thread_page(request, conversation_id: int):
     member = selectors.conversation_get_for_member(user=request.user, conversation_id=conversation_id)
-    if not request.GET.get("cursor"):
+    if not request.GET.get("cursor") and not member.is_request:
         services.conversation_read(member=member)
-        member.last_read_message_id = member.conversation.last_message_id or 0
     return _thread(request, member)
 
 
