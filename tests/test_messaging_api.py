@@ -241,3 +241,11 @@ def test_every_endpoint_answers_404_to_someone_outside_the_conversation(api, mak
 def test_anonymous_callers_are_401(api):
     assert_error(api().get("/conversations"), 401)
     assert_error(api().post("/conversations", {"usernames": ["x"]}), 401)
+
+
+def test_names_that_are_never_usernames_are_refused_before_any_query(api, anna, boris):
+    for name in ("bad\x00name", "a" * 31, "<b>", "пётр"):
+        assert_error(api(anna).post("/conversations", {"usernames": [name]}), 422, "account_not_found")
+    group = api(anna).post("/conversations", {"usernames": ["boris", "anna"]}).json()
+    assert_error(api(anna).get("/conversations", {"label": "x\x00"}), 422, "invalid_label")
+    assert api(anna).get(f"/conversations/{group['id']}").status_code == 200

@@ -12,7 +12,7 @@ from vitrina.accounts.auth import REQUIRED
 from vitrina.core.errors import InvalidInput
 from vitrina.core.pagination import PageParams
 from vitrina.messaging import groups, inbox, quick_replies, selectors, services
-from vitrina.messaging.models import Folder, QuickReply
+from vitrina.messaging.models import Folder, Label, QuickReply
 from vitrina.messaging.schemas import (
     ConversationIn, ConversationList, ConversationOut, FolderIn, LabelsIn, LabelsOut, MessageIn, MessageList,
     MessageOut, NameIn, QuickReplyIn, QuickReplyList, QuickReplyOut, QuickReplyPatch, ReactionIn, ReadIn, ReadOut,
@@ -52,6 +52,9 @@ def conversation_list(request, params: Query[InboxParams]):
     if params.folder not in Folder.values:
         message = _("Choose Primary, General or Requests.")
         raise InvalidInput(message, code="invalid_folder", fields={"folder": [message]})
+    if params.label and params.label not in Label.values:
+        message = _("Choose labels from the list.")
+        raise InvalidInput(message, code="invalid_label", fields={"label": [message]})
     page = selectors.conversations_of(user=request.auth, folder=params.folder, label=params.label,
                                       cursor=params.cursor, limit=params.limit)
     return {"items": [conversation_data(member) for member in page.items], "next_cursor": page.next_cursor}

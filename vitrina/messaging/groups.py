@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from vitrina.accounts.models import User
+from vitrina.accounts.validators import USERNAME_RE, normalize_username
 from vitrina.core.errors import Conflict, Forbidden, NotFound
 from vitrina.messaging.models import GROUP_MAX, Conversation, Member, MemberState
 from vitrina.messaging.services import (
@@ -71,8 +72,9 @@ def member_remove(*, user: User, conversation: Conversation, username) -> None:
     """The creator removes a member (not themself: they leave)."""
     member = active_member(user, conversation)
     conversation = _creator_only(member)
-    target = Member.objects.filter(conversation=conversation, user__username=str(username).lower(),
-                                   state=MemberState.ACTIVE).first()
+    username = normalize_username(str(username))
+    target = Member.objects.filter(conversation=conversation, user__username=username,
+                                   state=MemberState.ACTIVE).first() if USERNAME_RE.match(username) else None
     if target is None:
         raise NotFound(_("This account is not in the group."))
     if target.user_id == user.pk:

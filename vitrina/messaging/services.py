@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from vitrina.accounts.models import User
+from vitrina.accounts.validators import USERNAME_MAX, USERNAME_RE, normalize_username
 from vitrina.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from vitrina.core.text import clean_text
 from vitrina.core.throttle import rate_limit
@@ -66,10 +67,19 @@ def other_members(conversation_id: int, user_id: int) -> list[Member]:
 def parse_usernames(raw) -> list[str]:
     if not isinstance(raw, list) or not all(isinstance(name, str) for name in raw):
         raise invalid("usernames", _("Give a list of usernames."))
-    names = list(dict.fromkeys(name.strip().lstrip("@").lower() for name in raw if name.strip()))
+    names = list(dict.fromkeys(normalize_username(name) for name in raw if name.strip()))
     if not names:
         raise invalid("usernames", _("Choose at least one person."), code="no_members")
+    for name in names:
+        if not USERNAME_RE.match(name):
+            # Never a username, so never looked up (PostgreSQL refuses a NUL in a query).
+            raise _no_account(name[:USERNAME_MAX])
     return names
+
+
+def _no_account(name: str) -> InvalidInput:
+    message = _("There is no account %(name)s.") % {"name": name}
+    return InvalidInput(message, code="account_not_found", fields={"usernames": [message]})
 
 
 def too_many_members() -> InvalidInput:
@@ -86,8 +96,7 @@ def reachable_accounts(actor: User, names: list[str]) -> list[User]:
         user = users.get(name)
         if user is None or not visibility.reaches_profile(actor, user):
             # 422, not 404: the path names no account; the same answer for a name never used.
-            message = _("There is no account %(name)s.") % {"name": name}
-            raise InvalidInput(message, code="account_not_found", fields={"usernames": [message]})
+            raise _no_account(name)
         if not visibility.is_listed(actor, user):
             raise Forbidden(_("You blocked this account. Unblock it to send a message."), code="you_blocked",
                             fields={"usernames": [name]})
