@@ -257,3 +257,44 @@ def test_a_profile_has_a_message_button_that_opens_the_conversation(page_client,
     assert response.status_code == 302 and response["Location"] == thread_url(conversation)
     refused = client.post(reverse("messaging:new"), {"username": "nobody"})
     assert refused.status_code == 302 and refused["Location"] == reverse("messaging:inbox")
+
+
+def test_the_thread_page_reads_a_fixed_number_of_queries(page_client, make_user, anna, boris):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    seller = make_user("seller", account_type="business")
+    product = make_product(seller)
+    post = make_post(make_user("author"))
+    conversation = chat(anna, boris)
+    client = page_client(boris)
+    url = thread_url(conversation)
+
+    def add_round():
+        first = send(anna, conversation, "see https://example.com")
+        send(anna, conversation, "", post=post.pk)
+        send(anna, conversation, "", product=product.pk)
+        reply = send(boris, conversation, "ok", reply_to=first.pk)
+        services.reaction_set(user=anna, conversation=conversation, message_id=reply.pk, emoji="👍")
+
+    def count():
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    add_round()
+    few = count()
+    for _ in range(3):
+        add_round()
+    assert count() == few
+
+
+def test_a_group_is_started_from_the_inbox(page_client, make_user, anna, boris):
+    make_user("carl")
+    client = page_client(anna)
+    assert 'data-testid="new-message"' in client.get(reverse("messaging:inbox")).content.decode()
+    response = client.post(reverse("messaging:new"), {"usernames": "boris, @carl", "name": "Weekend"})
+    conversation = Member.objects.get(user=anna).conversation
+    assert response.status_code == 302 and conversation.is_group and conversation.name == "Weekend"
+    assert conversation.members.count() == 3

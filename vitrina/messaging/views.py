@@ -60,10 +60,13 @@ def inbox_page(request):
 @require_POST
 def conversation_new(request):
     """Open the one-to-one conversation with `username` (from a profile, a product's "Message seller",
-    an order page); a `product` id is carried to the composer as an attachment."""
+    an order page), or a new group of `usernames` (separated by spaces or commas) named `name`; a
+    `product` or `post` id is carried to the composer as an attachment."""
+    names = request.POST.get("username") or request.POST.get("usernames", "")
     try:
-        conversation, _created = services.conversation_start(starter=request.user,
-                                                             usernames=[request.POST.get("username", "")])
+        conversation, _created = services.conversation_start(
+            starter=request.user, usernames=names.replace(",", " ").split() or [""],
+            name=request.POST.get("name", ""))
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect("messaging:inbox")
