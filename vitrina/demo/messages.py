@@ -6,6 +6,8 @@ Seeded through the real services. A pair that already has a conversation is left
 second `make run` adds nothing and keeps whatever people wrote since.
 """
 
+from functools import partial
+
 from django.db import transaction
 
 from vitrina.accounts.models import User
@@ -32,11 +34,10 @@ def seed_messages(users: dict[str, User]) -> int:
     made = 0
     for customer, shop, question, (shortcut, answer), label in SHOP_CHATS:
         if customer in users and shop in users and _new_pair(users[customer], users[shop]):
-            made += _seeded(lambda c=customer, s=shop, q=question, k=shortcut, a=answer, lb=label:
-                            _shop_chat(users[c], users[s], q, k, a, lb))
+            made += _seeded(partial(_shop_chat, users[customer], users[shop], question, shortcut, answer, label))
     for sender, recipient, text in REQUESTS:
         if sender in users and recipient in users and _new_pair(users[sender], users[recipient]):
-            made += _seeded(lambda s=sender, r=recipient, t=text: _send(users[s], users[r], t))
+            made += _seeded(partial(_send, users[sender], users[recipient], text))
     return made
 
 
