@@ -424,8 +424,9 @@ def test_the_inbox_takes_a_fixed_number_of_queries(make_user, anna, django_asser
         send(other, conversation, f"hi {i}")
     with django_assert_max_num_queries(4):
         page = selectors.conversations_of(user=anna, folder="primary")
-        rows = [(m.unread, m.conversation.last_message.sender.username, [o.user.username for o in m.conversation.active],
-                 [label.label for label in m.labels.all()]) for m in page.items]
+        rows = [(m.unread, m.conversation.last_message.sender.username,
+                 [o.user.username for o in m.conversation.active], [label.label for label in m.labels.all()])
+                for m in page.items]
     assert len(rows) == 6 and all(row[0] == 1 for row in rows)
     assert [m.conversation.last_message.text for m in page.items][0] == "hi 5"
 

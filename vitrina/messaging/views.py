@@ -109,12 +109,12 @@ def _thread(request, member, *, error=None, kept=None, status=200):
     if kept:
         extras.update({k: v for k, v in kept.items() if v})
     is_pro = request.user.is_professional
+    saved = list(QuickReply.objects.filter(owner=request.user)) if is_pro else []
     return render(request, "messaging/thread.html", {
         "member": member, "conversation": member.conversation, "title": title_of(member),
         "others": selectors.others_of(member), "items": items, "older_cursor": page.next_cursor,
         "posts": page.visible_posts, "products": page.visible_products, "seen_message_id": seen_message_id,
-        "reaction_choices": REACTIONS, "error": error, "quick_replies": list(QuickReply.objects.filter(owner=request.user))
-        if is_pro else [], "is_pro": is_pro, "labels": Label.choices, "my_labels": selectors.labels_of(member),
+        "reaction_choices": REACTIONS, "error": error, "quick_replies": saved, "is_pro": is_pro, "labels": Label.choices, "my_labels": selectors.labels_of(member),
         "folders": folders_for(request.user), **extras,
     }, status=status)
 
