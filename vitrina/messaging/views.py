@@ -114,7 +114,8 @@ def _thread(request, member, *, error=None, kept=None, status=200):
         "member": member, "conversation": member.conversation, "title": title_of(member),
         "others": selectors.others_of(member), "items": items, "older_cursor": page.next_cursor,
         "posts": page.visible_posts, "products": page.visible_products, "seen_message_id": seen_message_id,
-        "reaction_choices": REACTIONS, "error": error, "quick_replies": saved, "is_pro": is_pro, "labels": Label.choices, "my_labels": selectors.labels_of(member),
+        "reaction_choices": REACTIONS, "error": error, "quick_replies": saved, "is_pro": is_pro,
+        "labels": Label.choices, "my_labels": selectors.labels_of(member),
         "folders": folders_for(request.user), **extras,
     }, status=status)
 
