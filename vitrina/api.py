@@ -6,6 +6,7 @@ from vitrina.feed.api import router as feed_router
 from vitrina.feed.explore_api import router as explore_router
 from vitrina.lifecycle.api import router as lifecycle_router
 from vitrina.notifications.api import router as notifications_router
+from vitrina.messaging.api import router as messaging_router
 from vitrina.orders.api import router as checkout_router
 from vitrina.orders.payment_api import router as payments_router
 from vitrina.orders.order_api import router as orders_router
@@ -40,3 +41,4 @@ api.add_router("", orders_router)
 api.add_router("", reviews_router)
 api.add_router("", push_router)
 api.add_router("", notifications_router)
+api.add_router("", messaging_router)

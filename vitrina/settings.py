@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "vitrina.orders",
     "vitrina.reviews",
     "vitrina.notifications",
+    "vitrina.messaging",
     "vitrina.web",
     "vitrina.live",
     "vitrina.push",
@@ -333,6 +334,9 @@ RATE_LIMITS["cart"] = env_rates("RATE_LIMIT_CART", "120/60,2000/86400")
 RATE_LIMITS["checkout"] = env_rates("RATE_LIMIT_CHECKOUT", "30/600,200/86400")
 # Reviews and sellers' replies to them (one per order line: a person writes a few a day).
 RATE_LIMITS["review"] = env_rates("RATE_LIMIT_REVIEWS", "30/600,200/86400")
+# Direct messages, photos and shares included: a fast typist in a live chat sends a few a second at
+# most; the hourly cap stops a script from flooding inboxes.
+RATE_LIMITS["messages"] = env_rates("RATE_LIMIT_MESSAGES", "30/60,600/3600")
 # Seconds between writes of a browser session's or token's "last used" time.
 SESSION_TOUCH_EVERY = env_int("SESSION_TOUCH_EVERY", 300)
 

@@ -19,6 +19,7 @@ from PIL import Image
 
 from vitrina.accounts import services as account_services
 from vitrina.accounts.models import User
+from vitrina.demo import messages as demo_messages
 from vitrina.demo import shops
 from vitrina.events import dispatch
 from vitrina.feed.explore import ranking, trending
@@ -173,6 +174,8 @@ class Command(BaseCommand):
         # printed below under some sixty console emails.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             shops_made = shops.seed_shops(users, photo_upload)
+        # After the shops: the customers' questions carry their products' cards.
+        demo_messages.seed_messages(users)
         now = timezone.now()
         ranking.pool_publish(now=now)
         trending.trends_publish(now=now)
