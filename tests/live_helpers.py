@@ -32,3 +32,7 @@ class Socket(ApplicationCommunicator):
     async def disconnect(self, code=1000, timeout=3):
         await self.send_input({"type": "websocket.disconnect", "code": code})
         await self.wait(timeout)
+
+    async def receive_nothing(self, timeout=0.5):
+        """True when nothing arrives within `timeout` seconds."""
+        return await super().receive_nothing(timeout)

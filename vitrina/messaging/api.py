@@ -104,10 +104,14 @@ def conversation_leave(request, conversation_id: int):
 
 
 @router.get("/conversations/{int:conversation_id}/messages", response=MessageList, auth=REQUIRED)
-def message_list(request, conversation_id: int, params: Query[PageParams]):
-    """The messages, newest first."""
+def message_list(request, conversation_id: int, params: Query[PageParams], after: int | None = None):
+    """The messages, newest first; with ?after=<id>, the ones after it, oldest first (what a client
+    whose socket reconnected has missed)."""
     member = _member(request, conversation_id)
-    page = selectors.messages_page(member=member, cursor=params.cursor, limit=params.limit)
+    if after is not None:
+        page = selectors.messages_after(member=member, after=after, limit=params.limit)
+    else:
+        page = selectors.messages_page(member=member, cursor=params.cursor, limit=params.limit)
     return {"items": [message_data(m, posts=page.visible_posts, products=page.visible_products)
                       for m in page.items], "next_cursor": page.next_cursor}
 

@@ -122,6 +122,18 @@ def messages_page(*, member: Member, cursor=None, limit=None) -> MessagePage:
     return MessagePage(page.items, page.next_cursor, posts, products)
 
 
+def messages_after(*, member: Member, after: int, limit: int = 100) -> MessagePage:
+    """The messages after id `after`, oldest first: what a page that saw `after` last has missed (its
+    socket reconnecting, or a message the live layer lost). Unsent ones come back as unsent."""
+    messages = (messages_shown(member).filter(id__gt=after).order_by("id")
+                .select_related("sender", "reply_to__sender", "post__author", "product__shop__owner")
+                .prefetch_related(Prefetch("reactions", queryset=_reactions()), "post__media", "product__images"))
+    items = list(messages[:max(1, min(limit, 100))])
+    _hide_quotes(member, items)
+    posts, products = attachments_visible(member.user, items)
+    return MessagePage(items, None, posts, products)
+
+
 def _hide_quotes(member: Member, messages: list) -> None:
     """Drop, for this reader, the quote of a replied-to message they may not see (sent before they
     joined or cleared the conversation, or by an account with a block between them)."""

@@ -337,5 +337,11 @@ def conversation_read(*, member: Member, up_to=None) -> int:
     if isinstance(up_to, bool) or not isinstance(up_to, int) or up_to < 0:
         raise invalid("up_to", _("Give a message id."))
     up_to = min(up_to, last)
-    Member.objects.filter(pk=member.pk, last_read_message_id__lt=up_to).update(last_read_message_id=up_to)
+    with transaction.atomic():
+        moved = Member.objects.filter(pk=member.pk, last_read_message_id__lt=up_to).update(last_read_message_id=up_to)
+        if moved:
+            # "Seen" on the others' open threads (vitrina.live).
+            record(kinds.MESSAGE_READ, actor=member.user, subject_type="message", subject_id=up_to, data={
+                "conversation": member.conversation_id,
+                "recipients": [m.user_id for m in other_members(member.conversation_id, member.user_id)]})
     return max(up_to, member.last_read_message_id)
