@@ -57,6 +57,44 @@
   }
   body.addEventListener("live-notification-new", function (event) { updateBadges("notification.new", event.detail); });
 
+  // A thread (<ol data-live-thread="<conversation id>" data-live-src="<its messages' partial>">) reloads its
+  // messages when the socket says the conversation changed (a message, one unsent, Seen) or after a
+  // reconnect; "typing…" ([data-typing-indicator]) shows for 4 s after each typing event.
+  var thread = document.querySelector("[data-live-thread]");
+  if (thread) {
+    var threadId = parseInt(thread.dataset.liveThread, 10), busy = false, again = false, typingTimer = null;
+    var typing = document.querySelector("[data-typing-indicator]");
+    var reload = function () {
+      if (busy) { again = true; return; }
+      busy = true;
+      var atBottom = window.innerHeight + window.scrollY >= document.body.scrollHeight - 80;
+      fetch(thread.dataset.liveSrc, {credentials: "same-origin", headers: {"HX-Request": "true"}})
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (html) {
+          if (html === null) return;
+          thread.innerHTML = html;
+          if (atBottom) window.scrollTo(0, document.body.scrollHeight);
+        })
+        .catch(function () { /* the next event or reconnect tries again */ })
+        .then(function () { busy = false; if (again) { again = false; reload(); } });
+    };
+    ["live-message-new", "live-message-unsent", "live-message-read"].forEach(function (name) {
+      body.addEventListener(name, function (event) {
+        if (event.detail && event.detail.conversation === threadId) {
+          if (name === "live-message-new" && typing) typing.hidden = true;
+          reload();
+        }
+      });
+    });
+    body.addEventListener("live-reconnected", reload);
+    body.addEventListener("live-typing", function (event) {
+      if (!typing || !event.detail || event.detail.conversation !== threadId) return;
+      typing.hidden = false;
+      clearTimeout(typingTimer);
+      typingTimer = setTimeout(function () { typing.hidden = true; }, 4000);
+    });
+  }
+
   window.vitrinaLive = {send: function (data) { if (socket && socket.readyState === 1) socket.send(JSON.stringify(data)); }};
   connect();
 })();
