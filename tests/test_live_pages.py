@@ -35,3 +35,21 @@ def test_a_visitor_gets_no_socket(page_client, settings):
     settings.LIVE_PORT = 8001
     html = page_client().get("/").content.decode()
     assert "data-live" not in html and "live.js" not in html
+
+
+def test_a_thread_page_reloads_its_messages_live_for_its_members_only(page_client, make_user):
+    from tests.messaging_helpers import chat
+    from vitrina.messaging.models import Member
+
+    anna, ben, mallory = make_user("anna"), make_user("ben"), make_user("mallory")
+    conversation = chat(anna, ben, "is the <b>shirt</b> in M?")
+    thread = page_client(ben).get(f"/direct/{conversation.pk}/").content.decode()
+    assert f'data-live-thread="{conversation.pk}"' in thread and f'data-typing="{conversation.pk}"' in thread
+    Member.objects.filter(user=ben).update(last_read_message_id=0)
+    partial = page_client(ben).get(f"/direct/{conversation.pk}/messages/")
+    assert partial.status_code == 200
+    html = partial.content.decode()
+    assert "is the &lt;b&gt;shirt&lt;/b&gt; in M?" in html and "<html" not in html
+    assert Member.objects.get(user=ben).last_read_message_id == conversation.messages.get().pk  # read
+    assert page_client(mallory).get(f"/direct/{conversation.pk}/messages/").status_code == 404
+    assert page_client().get(f"/direct/{conversation.pk}/messages/").status_code == 302

@@ -10,6 +10,7 @@ urlpatterns = [
     path("direct/share/", views.share_page, name="share"),
     path("direct/quick-replies/", views.quick_replies_page, name="quick_replies"),
     path("direct/<int:conversation_id>/", views.thread_page, name="thread"),
+    path("direct/<int:conversation_id>/messages/", views.thread_messages, name="messages"),
     path("direct/<int:conversation_id>/send/", views.message_send, name="send"),
     path("direct/<int:conversation_id>/messages/<int:message_id>/unsend/", views.message_unsend, name="unsend"),
     path("direct/<int:conversation_id>/messages/<int:message_id>/react/", views.message_react, name="react"),

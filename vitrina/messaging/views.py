@@ -99,22 +99,28 @@ def _composer_extras(request, member) -> dict:
     return extras
 
 
-def _thread(request, member, *, error=None, kept=None, status=200):
+def _messages_context(request, member) -> dict:
+    """The thread's list of messages: the page and its live reload (thread_messages) show the same."""
     page = selectors.messages_page(member=member, cursor=request.GET.get("cursor"), limit=THREAD_PAGE)
     items = list(reversed(page.items))
     seen_up_to = selectors.seen_by_others(member)
     own = [m for m in items if m.sender_id == request.user.pk and not m.is_unsent]
     seen_message_id = own[-1].pk if own and own[-1].pk <= seen_up_to and not member.conversation.is_group else None
+    return {"member": member, "conversation": member.conversation, "items": items, "older_cursor": page.next_cursor,
+            "posts": page.visible_posts, "products": page.visible_products, "seen_message_id": seen_message_id,
+            "reaction_choices": REACTIONS}
+
+
+def _thread(request, member, *, error=None, kept=None, status=200):
+    listed = _messages_context(request, member)
     extras = _composer_extras(request, member)
     if kept:
         extras.update({k: v for k, v in kept.items() if v})
     is_pro = request.user.is_professional
     saved = list(QuickReply.objects.filter(owner=request.user)) if is_pro else []
     return render(request, "messaging/thread.html", {
-        "member": member, "conversation": member.conversation, "title": title_of(member),
-        "others": selectors.others_of(member), "items": items, "older_cursor": page.next_cursor,
-        "posts": page.visible_posts, "products": page.visible_products, "seen_message_id": seen_message_id,
-        "reaction_choices": REACTIONS, "error": error, "quick_replies": saved, "is_pro": is_pro,
+        **listed, "title": title_of(member), "others": selectors.others_of(member),
+        "error": error, "quick_replies": saved, "is_pro": is_pro,
         "labels": Label.choices, "my_labels": selectors.labels_of(member),
         "folders": folders_for(request.user), **extras,
     }, status=status)
@@ -127,6 +133,17 @@ def thread_page(request, conversation_id: int):
     if not request.GET.get("cursor") and not member.is_request:
         services.conversation_read(member=member)
     return _thread(request, member)
+
+
+@login_required
+@not_found_as_404
+def thread_messages(request, conversation_id: int):
+    """The thread's messages alone, for the page to reload when its socket says something changed
+    (web/live.js); reading them marks them read, as opening the thread does."""
+    member = selectors.conversation_get_for_member(user=request.user, conversation_id=conversation_id)
+    if not member.is_request:
+        services.conversation_read(member=member)
+    return render(request, "messaging/_messages.html", _messages_context(request, member))
 
 
 @login_required

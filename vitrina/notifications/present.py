@@ -25,7 +25,7 @@ def target_url(item: Item) -> str | None:
     if n.kind in (Kind.FOLLOW, Kind.FOLLOW_APPROVED) and item.actors:
         return reverse("profile", args=[item.actors[0].username])
     if n.kind == Kind.MESSAGE:
-        return _reverse("messaging:conversation", n.subject_id)
+        return _reverse("messaging:thread", n.subject_id)
     number = (n.data or {}).get("number")
     if n.kind == Kind.REVIEW and number:
         return reverse("orders:seller_order", args=[number])
