@@ -461,3 +461,17 @@ def test_a_request_is_not_marked_read_until_accepted(anna, boris):
     assert member(boris, conversation).last_read_message_id == 0
     inbox.request_accept(user=boris, conversation=conversation)
     assert services.conversation_read(member=member(boris, conversation)) == message.pk
+
+
+def test_a_purged_account_takes_its_messages_and_their_photos(settings, anna, boris,
+                                                               django_capture_on_commit_callbacks):
+    from vitrina.lifecycle.purge import account_purge
+
+    conversation = chat(anna, boris)
+    send(anna, conversation, "", photo=photo())
+    send(boris, conversation, "still here")
+    assert stored_files(settings)
+    with django_capture_on_commit_callbacks(execute=True):
+        account_purge(user=anna)
+    assert stored_files(settings) == []
+    assert list(Message.objects.values_list("text", flat=True)) == ["still here"]

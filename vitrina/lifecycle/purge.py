@@ -11,6 +11,7 @@ from vitrina.accounts.models import Block, User
 from vitrina.lifecycle import counters, exports
 from vitrina.lifecycle.models import AccountDeletion, DataExport
 from vitrina.media import images
+from vitrina.messaging.models import Message
 from vitrina.posts import services as post_services
 from vitrina.posts.models import Comment, Like, Post, Save
 from vitrina.social.models import Follow, FollowRequest
@@ -32,6 +33,9 @@ def account_purge(*, user: User) -> None:
     for post in list(Post.objects.filter(author=user).order_by("pk")):
         post_services.post_delete(post=post, actor=user)
     export_files = list(DataExport.objects.filter(user=user).exclude(file="").values_list("file", flat=True))
+    # Their direct messages go with the account (Message.sender cascades); their photos' files too.
+    message_files = [name for message in Message.objects.filter(sender=user).exclude(photo_files={})
+                     for name in message.storage_names()]
     with transaction.atomic():
         account_ids, post_ids = counters.around(user)
         counters.lock(account_ids=account_ids, post_ids=post_ids)
@@ -49,7 +53,7 @@ def account_purge(*, user: User) -> None:
         User.objects.filter(pk=user.pk).delete()
         account_ids.discard(user.pk)
         counters.recount(account_ids=account_ids, post_ids=post_ids)
-        for name in avatar_files:
+        for name in avatar_files + message_files:
             transaction.on_commit(partial(images.delete_quietly, name))
         for name in export_files:
             transaction.on_commit(partial(exports.delete_file, name))

@@ -201,7 +201,10 @@ def _recipients(member: Member) -> list[Member]:
     """The other active members this sender may reach; in a one-to-one conversation a block or an
     inactive account refuses the message instead."""
     others = other_members(member.conversation_id, member.user_id)
-    reachable = [m for m in others if visibility.is_listed(member.user, m.user)]
+    # Two queries for a group of any size: the rule as a filter over the members' accounts.
+    listed = set(Member.objects.filter(pk__in=[m.pk for m in others])
+                 .filter(visibility.listed_q(member.user, account="user")).values_list("pk", flat=True))
+    reachable = [m for m in others if m.pk in listed]
     if not member.conversation.is_group and len(reachable) < len(others):
         raise Forbidden(_("You can't message this account."), code="cannot_message")
     return reachable
