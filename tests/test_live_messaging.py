@@ -9,7 +9,7 @@ from django.conf import settings
 from django.test import Client
 
 from tests.live_helpers import Socket
-from tests.messaging_helpers import chat, send
+from tests.messaging_helpers import chat, send, start
 from vitrina.asgi import application
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -121,3 +121,21 @@ def test_catching_up_shows_nothing_to_someone_outside_the_conversation(make_user
     conversation = chat(anna, ben, "private")
     answer = api(mallory).get(f"/conversations/{conversation.pk}/messages?after=0")
     assert answer.status_code == 404
+
+
+def test_typing_in_a_request_tells_its_sender_nothing(make_user):
+    anna, stranger = make_user("anna"), make_user("stranger")
+    request = start(stranger, anna)  # anna does not follow the stranger: a request for her
+    send(stranger, request, "hi")
+    cookies = {"anna": logged_in(anna), "stranger": logged_in(stranger)}
+
+    async def go():
+        phones = {name: socket_with(cookie) for name, cookie in cookies.items()}
+        for phone in phones.values():
+            assert (await phone.connect())[0]
+        await phones["anna"].send_json_to({"type": "typing", "conversation": request.pk})
+        assert await phones["stranger"].receive_nothing(timeout=0.5)
+        for phone in phones.values():
+            await phone.disconnect()
+
+    async_to_sync(go)()

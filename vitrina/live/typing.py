@@ -13,6 +13,6 @@ def others_in(user_id: int, conversation_id) -> list[int]:
         return []
     typist = (Member.objects.filter(conversation_id=conversation_id, user_id=user_id, state=MemberState.ACTIVE)
               .select_related("user").first())
-    if typist is None:
-        return []
+    if typist is None or typist.is_request:
+        return []  # typing would tell a request's sender it was seen before it is accepted
     return [m.user_id for m in other_members(conversation_id, user_id) if visibility.is_listed(typist.user, m.user)]
