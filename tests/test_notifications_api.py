@@ -213,3 +213,16 @@ def test_a_message_notification_without_a_messages_screen_is_shown_without_a_lin
     assert (item["text"], item["target"]["type"], item["target"]["id"]) == ("Anna sent you a message.", "conversation", 5)
     page = page_client(mira).get("/notifications/").content.decode()
     assert '<div class="notification-link">' in page and 'href="#"' not in page
+
+
+def test_the_top_bar_reads_the_badge_from_the_cache_and_no_request_count(make_user, page_client):
+    vera = make_user("vera", private=True)
+    social.follow_create(follower=make_user("anna"), target=vera)
+    dispatch.deliver()
+    client = page_client(vera)
+    client.get("/accounts/settings/")  # the session's first request, and the badge read into the cache
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/accounts/settings/").content.decode()
+    assert 'data-testid="notifications-badge">1<' in page
+    assert not [q for q in queries.captured_queries
+                if "notifications_notification" in q["sql"] or "social_followrequest" in q["sql"]]
