@@ -4,7 +4,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests import notifications_helpers
 from tests.conftest import assert_error
 from tests.posts_helpers import make_post
 from vitrina.events import dispatch
@@ -15,7 +14,6 @@ from vitrina.social import services as social
 
 pytestmark = pytest.mark.django_db
 
-_own_events_are_final = notifications_helpers._own_events_are_final
 
 
 @pytest.fixture
@@ -199,3 +197,30 @@ def test_the_screen_in_russian_and_bengali(make_user, page_client):
     assert "<strong>bob</strong> и ещё 1 человек хотят подписаться на вас." in ru
     bn = client.get("/notifications/", headers={"Accept-Language": "bn"}).content.decode()
     assert "<strong>fan2</strong> এবং আরও 2 জন আপনার পোস্ট পছন্দ করেছেন।" in bn
+
+
+def test_a_message_notification_without_a_messages_screen_is_shown_without_a_link(make_user, mira, api, page_client):
+    from vitrina.events import kinds
+    from vitrina.events.services import record
+
+    anna = make_user("anna", display_name="Anna")
+    record(kinds.MESSAGE_SENT, actor=anna, subject_type="message", subject_id=1,
+           data={"conversation": 5, "recipients": [mira.pk], "requests": []})
+    dispatch.deliver()
+    (item,) = api(mira).get("/notifications").json()["items"]
+    assert (item["text"], item["target"]["type"], item["target"]["id"]) == ("Anna sent you a message.", "conversation", 5)
+    page = page_client(mira).get("/notifications/").content.decode()
+    assert '<div class="notification-link">' in page and 'href="#"' not in page
+
+
+def test_the_top_bar_reads_the_badge_from_the_cache_and_no_request_count(make_user, page_client):
+    vera = make_user("vera", private=True)
+    social.follow_create(follower=make_user("anna"), target=vera)
+    dispatch.deliver()
+    client = page_client(vera)
+    client.get("/accounts/settings/")  # the session's first request, and the badge read into the cache
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/accounts/settings/").content.decode()
+    assert 'data-testid="notifications-badge">1<' in page
+    assert not [q for q in queries.captured_queries
+                if "notifications_notification" in q["sql"] or "social_followrequest" in q["sql"]]

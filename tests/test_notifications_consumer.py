@@ -3,7 +3,6 @@
 import pytest
 from django.core.management import call_command
 
-from tests import notifications_helpers
 from tests.checkout_helpers import fill_cart, make_seller, place
 from tests.posts_helpers import make_post
 from tests.reviews_helpers import deliver
@@ -20,7 +19,6 @@ from vitrina.social import services as social
 
 pytestmark = pytest.mark.django_db
 
-_own_events_are_final = notifications_helpers._own_events_are_final
 
 
 def groups(user):
