@@ -15,7 +15,6 @@ from vitrina.social import services as social
 pytestmark = pytest.mark.django_db
 
 
-
 @pytest.fixture
 def mira(make_user):
     return make_user("mira", display_name="Mira")

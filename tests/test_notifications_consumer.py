@@ -20,7 +20,6 @@ from vitrina.social import services as social
 pytestmark = pytest.mark.django_db
 
 
-
 def groups(user):
     """{(kind, subject_type): (count, [actor usernames, newest first])} of the user's notifications."""
     out = {}
