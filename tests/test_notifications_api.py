@@ -198,18 +198,17 @@ def test_the_screen_in_russian_and_bengali(make_user, page_client):
     assert "<strong>fan2</strong> এবং আরও 2 জন আপনার পোস্ট পছন্দ করেছেন।" in bn
 
 
-def test_a_message_notification_without_a_messages_screen_is_shown_without_a_link(make_user, mira, api, page_client):
-    from vitrina.events import kinds
-    from vitrina.events.services import record
+def test_a_message_notification_links_to_its_conversation(make_user, mira, api, page_client):
+    from tests.messaging_helpers import chat
 
     anna = make_user("anna", display_name="Anna")
-    record(kinds.MESSAGE_SENT, actor=anna, subject_type="message", subject_id=1,
-           data={"conversation": 5, "recipients": [mira.pk], "requests": []})
+    conversation = chat(anna, mira, "hello")
     dispatch.deliver()
     (item,) = api(mira).get("/notifications").json()["items"]
-    assert (item["text"], item["target"]["type"], item["target"]["id"]) == ("Anna sent you a message.", "conversation", 5)
+    assert (item["text"], item["target"]["type"], item["target"]["id"], item["target"]["url"]) == (
+        "Anna sent you a message.", "conversation", conversation.pk, f"/direct/{conversation.pk}/")
     page = page_client(mira).get("/notifications/").content.decode()
-    assert '<div class="notification-link">' in page and 'href="#"' not in page
+    assert f'href="/direct/{conversation.pk}/"' in page
 
 
 def test_the_top_bar_reads_the_badge_from_the_cache_and_no_request_count(make_user, page_client):
