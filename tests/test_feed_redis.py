@@ -35,6 +35,7 @@ def active(user):
 @pytest.mark.django_db(transaction=True)
 def test_fan_out_runs_on_an_rq_worker(make_user, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    settings.EVENT_CONSUMERS = {}  # only the fan-out job in the queue (event delivery has its own tests)
     queue = django_rq.get_queue("default")
     queue.empty()
     author, fan = make_user("author"), active(make_user("fan"))
@@ -99,6 +100,7 @@ def test_posting_while_the_queue_is_down_still_works(make_user, settings, monkey
     monkeypatch.setattr(django_rq.queues, "get_redis_connection", _unreachable_redis, raising=False)
     post = make_post(author, photos=("Nikon_D70.jpg",))  # no error for the author
     assert "could not be queued" in caplog.text
+    assert "event delivery could not be queued" in caplog.text  # the post's events wait for the scheduler
     assert [p.pk for p in selectors.home_feed(viewer=fan).items] == [post.pk]
 
 

@@ -1,10 +1,15 @@
 """Writing events: record() inside the transaction of the change it describes."""
 
+import logging
+
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
+from redis import RedisError
 
 from vitrina.events.models import Event
+
+log = logging.getLogger(__name__)
 
 # pg_current_xact_id() gives the transaction its id (it has one anyway, as it writes).
 _PG_TXID = "pg_current_xact_id()::text::bigint"
@@ -42,4 +47,9 @@ def _wake() -> None:
         return
     from vitrina.events.tasks import deliver_events  # tasks imports the dispatcher, which imports the consumers
 
-    deliver_events.enqueue()
+    try:
+        deliver_events.enqueue()
+    except RedisError:
+        # The queue (Redis) is down: the change and its events are committed, and the scheduler's
+        # delivery every half minute takes them once the queue is back. The request goes on.
+        log.warning("event delivery could not be queued; the scheduler will deliver")
