@@ -157,3 +157,40 @@ def test_a_transaction_running_in_another_database_does_not_hold_events_back(mak
     finally:
         other.rollback()
         other.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_changes_queues_one_delivery_until_it_starts(make_user, consumer, monkeypatch, caplog):
+    from redis import RedisError
+
+    from vitrina.events import tasks
+
+    class Queue:
+        """Stands in for the task queue: counts what is queued; down while `down` is set."""
+
+        queued, down = 0, False
+
+        def enqueue(self):
+            if self.down:
+                raise RedisError("the queue's Redis is down")
+            self.queued += 1
+
+    real, queue = tasks.deliver_events, Queue()
+    monkeypatch.setattr(tasks, "deliver_events", queue)
+    anna = make_user("anna")
+    for i in range(5):
+        with transaction.atomic():
+            record(kinds.POST_LIKED, actor=anna, subject_id=i)
+    assert queue.queued == 1  # one delivery waiting takes all five
+    real.call()  # it starts, and delivers them
+    assert len(consumer.seen) == 5
+    queue.down = True
+    with transaction.atomic():
+        kept = record(kinds.POST_LIKED, actor=anna, subject_id=8)  # committed all the same
+    assert "event delivery could not be queued" in caplog.text
+    queue.down = False
+    with transaction.atomic():
+        record(kinds.POST_LIKED, actor=anna, subject_id=9)
+    assert queue.queued == 2  # the queue is back: the next change asks for a delivery again
+    real.call()
+    assert consumer.seen[-2:] == [kept.pk, kept.pk + 1]

@@ -3,6 +3,7 @@
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 from redis import RedisError
@@ -10,6 +11,11 @@ from redis import RedisError
 from vitrina.events.models import Event
 
 log = logging.getLogger(__name__)
+
+# Set while a delivery is queued and not yet started (deliver_events clears it as it starts); it expires
+# on its own, so a job lost with a worker holds nothing back for long (and the scheduler delivers anyway).
+WAKE_PENDING = "events:delivery-queued"
+WAKE_PENDING_SECONDS = 10
 
 # pg_current_xact_id() gives the transaction its id (it has one anyway, as it writes).
 _PG_TXID = "pg_current_xact_id()::text::bigint"
@@ -47,9 +53,18 @@ def _wake() -> None:
         return
     from vitrina.events.tasks import deliver_events  # tasks imports the dispatcher, which imports the consumers
 
+    # One delivery waiting in the queue is enough: it takes every event written until it starts. A burst
+    # of writes would otherwise queue one job per transaction ahead of other work (the feed's fan-out).
+    if not cache.add(WAKE_PENDING, 1, timeout=WAKE_PENDING_SECONDS):
+        return
     try:
         deliver_events.enqueue()
     except RedisError:
         # The queue (Redis) is down: the change and its events are committed, and the scheduler's
-        # delivery every half minute takes them once the queue is back. The request goes on.
+        # delivery every half minute takes them once the queue is back. The request goes on; the next
+        # change tries the queue again.
         log.warning("event delivery could not be queued; the scheduler will deliver")
+        try:
+            cache.delete(WAKE_PENDING)
+        except RedisError:
+            pass

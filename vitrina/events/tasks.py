@@ -5,17 +5,20 @@ away) are delivered all the same, a little later."""
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from django_tasks import task
 
 from vitrina.core.scheduler import periodic
-from vitrina.events import dispatch
+from vitrina.events import dispatch, services
 from vitrina.events.models import ConsumerOffset, Event
 
 
 @periodic(name="events.deliver", every=timedelta(seconds=30))
 @task()
 def deliver_events() -> dict:
+    # Cleared first: events written from now on need a delivery after this one.
+    cache.delete(services.WAKE_PENDING)
     return dispatch.deliver()
 
 
