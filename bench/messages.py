@@ -402,7 +402,12 @@ def main() -> None:
     if len(layers) > 1:
         done = {}
         for layer in layers:
-            argv = [a for a in sys.argv[1:] if not a.startswith("--layer")]
+            argv, skip = [], False
+            for a in sys.argv[1:]:  # every argument but --layer and its value
+                if skip or a.startswith("--layer"):
+                    skip = a == "--layer"
+                    continue
+                argv.append(a)
             subprocess.run([str(VENV / "python"), __file__, *argv, f"--layer={layer}"], cwd=ROOT)
             path = results_dir / f"messages-{layer}.json"
             if path.exists():
