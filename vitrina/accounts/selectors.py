@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
@@ -7,6 +8,13 @@ from vitrina.accounts.models import ApiToken, BrowserSession, User
 
 # last_used_at is informational; writing it on every request would cost a write per read.
 TOKEN_TOUCH_EVERY = timedelta(minutes=10)
+
+
+def language_of(user) -> str:
+    """The language a member reads messages sent to them in (emails, push): the one they chose
+    (User.language), or the instance's default."""
+    chosen = getattr(user, "language", "")
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def user_for_token(key: str) -> User | None:

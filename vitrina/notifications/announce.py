@@ -6,10 +6,10 @@ outbox like any other event. The sentence is written here, in the recipient's la
 push message is shown by the phone as it comes.
 """
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from vitrina.accounts.selectors import language_of
 from vitrina.events import kinds
 from vitrina.events.services import record
 from vitrina.notifications.models import Notification
@@ -18,17 +18,13 @@ from vitrina.notifications.selectors import Item, unread_count
 from vitrina.notifications.text import sentence
 
 
-def _language(user) -> str:
-    return user.language if user.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-
-
 def announce(fresh: dict[int, dict[int, object]], users: dict) -> None:
     """`fresh`: recipient id -> {notification id: the person who has just joined it}."""
     groups = Notification.objects.in_bulk([pk for joined in fresh.values() for pk in joined])
     for recipient_id, joined in fresh.items():
         recipient = users[recipient_id]
         unread = unread_count(recipient)
-        with translation.override(_language(recipient)):
+        with translation.override(language_of(recipient)):
             for pk, actor in joined.items():
                 notification = groups.get(pk)
                 if notification is None:  # joined and emptied again in the same batch

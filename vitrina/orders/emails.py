@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django_tasks import task
 
+from vitrina.accounts.selectors import language_of
 from vitrina.orders import payments
 from vitrina.orders.models import OrderEvent, OrderStatus, PaymentMethod
 from vitrina.shop.money import format_money
@@ -26,11 +27,6 @@ FALLBACK_SITE_URL = "http://localhost:8000"
 def order_status_mail(event_id: int) -> None:
     """Mail the buyer and the seller about one change (its OrderEvent). Call after commit only."""
     send_order_status_mail.enqueue(event_id=event_id)
-
-
-def language_of(user) -> str:
-    chosen = getattr(user, "language", "")
-    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def _order_path(order, role: str) -> str:
