@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "vitrina.shop",
     "vitrina.orders",
     "vitrina.reviews",
+    "vitrina.insights",
     "vitrina.notifications",
     "vitrina.messaging",
     "vitrina.web",
