@@ -70,22 +70,25 @@ def applied(offset: ConsumerOffset) -> Q:
     return Q(txid__lt=offset.txid) | Q(txid=offset.txid, pk__lte=offset.event_id)
 
 
-def _pending(offset: ConsumerOffset, limit: int) -> list[Event]:
+def _pending(offset: ConsumerOffset, limit: int, horizon: int | None) -> list[Event]:
     events = Event.objects.select_related("actor", "recipient").exclude(applied(offset))
-    horizon = _horizon()
-    if horizon is None:
+    if connection.vendor != "postgresql":
         return list(events.order_by("pk")[:limit])
     return list(events.filter(txid__lt=horizon).order_by("txid", "pk")[:limit])
 
 
 def deliver_to(name: str, handle, *, batch: int = BATCH) -> int:
     """Apply every pending event to one consumer; the number applied."""
+    # Taken once for this consumer: events of transactions that end meanwhile wait for the next
+    # delivery, which their own commit wakes. Taken again for the next consumer, so the events an
+    # earlier one wrote (notifications announce theirs) go out in this delivery.
+    horizon = _horizon()
     applied = 0
     while True:
         with transaction.atomic():
             ConsumerOffset.objects.get_or_create(name=name)
             offset = ConsumerOffset.objects.select_for_update().get(name=name)
-            events = _pending(offset, batch)
+            events = _pending(offset, batch, horizon)
             if not events:
                 return applied
             handle(events)
