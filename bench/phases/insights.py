@@ -1,0 +1,141 @@
+"""The timed phases of bench/insights.py, run in its process on the data in place (Django set up)."""
+
+import random
+import time
+from datetime import UTC, datetime, timedelta
+
+from harness.common import log, summary_ms
+
+
+def _business_accounts(limit: int | None = None) -> list[int]:
+    from vitrina.accounts.models import User
+
+    ids = User.objects.filter(account_type="business").order_by("-followers_count").values_list("id", flat=True)
+    return list(ids[:limit] if limit else ids)
+
+
+def ingest(args, meta) -> dict:
+    """Hits recorded as the pages record them (recording.hit), then written by the flush."""
+    from vitrina.insights import recording
+    from vitrina.insights.models import Hit, Kind
+
+    rng = random.Random(3)
+    n, accounts = args.ingest, args.accounts
+    before = Hit.objects.count()
+    t = time.perf_counter()
+    for _ in range(n):
+        account = rng.randint(1, accounts)
+        viewer = rng.randint(1, accounts)
+        if viewer == account:
+            viewer = viewer % accounts + 1
+        recording.hit(kind=Kind.PROFILE_VISIT, account_id=account, viewer_id=viewer, source="profile")
+    record_s = time.perf_counter() - t
+    recording.flush()
+    total_s = time.perf_counter() - t
+    written = Hit.objects.count() - before
+    return {"recorded": n, "written": written, "record_us": round(record_s / n * 1e6, 1),
+            "hits_per_s": round(n / total_s), "seconds": round(total_s, 2)}
+
+
+def request(args, meta) -> dict:
+    """The profile page (it records a visit) with recording on and with it swapped for a no-op, interleaved
+    over the same members and profiles, so both see the same caches."""
+    from django.test import Client
+
+    from vitrina.accounts.models import User
+    from vitrina.insights import recording
+
+    rng = random.Random(5)
+    members = rng.sample(range(8, args.accounts + 1), 40)
+    profiles = list(User.objects.filter(pk__in=rng.sample(range(8, args.accounts + 1), 200))
+                    .values_list("username", flat=True))
+    clients = []
+    for uid in members:
+        client = Client()
+        client.force_login(User.objects.get(pk=uid))
+        clients.append(client)
+    real = recording.hit
+    samples = {"on": [], "off": []}
+    for i in range(args.requests * 2):
+        mode = "on" if i % 2 else "off"
+        recording.hit = real if mode == "on" else (lambda **kw: None)
+        client = clients[i % len(clients)]
+        path = f"/{profiles[i % len(profiles)]}/"
+        t = time.perf_counter()
+        response = client.get(path)
+        elapsed = time.perf_counter() - t
+        assert response.status_code == 200, (path, response.status_code)
+        if i >= 40:  # the first pass warms both
+            samples[mode].append(elapsed)
+    recording.hit = real
+    recording.flush()
+    on, off = summary_ms(samples["on"]), summary_ms(samples["off"])
+    return {"on": on, "off": off, "added_p50_ms": round(on["p50_ms"] - off["p50_ms"], 2),
+            "added_mean_ms": round(on["mean_ms"] - off["mean_ms"], 2)}
+
+
+def fold(args, meta) -> dict:
+    from vitrina.insights import services
+    from vitrina.insights.models import Hit
+
+    day = (datetime.now(UTC) - timedelta(days=1)).date()
+    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    that_day = Hit.objects.filter(created_at__gte=start, created_at__lt=start + timedelta(days=1)).count()
+    t = time.perf_counter()
+    services.fold_day(day)
+    first = time.perf_counter() - t
+    t = time.perf_counter()
+    services.fold_day(day)
+    again = time.perf_counter() - t
+    return {"day": str(day), "hits_that_day": that_day, "seconds": round(first, 2), "again_seconds": round(again, 2)}
+
+
+def rating(args, meta) -> dict:
+    try:
+        from vitrina.rankings.services import rankings_recompute
+    except ImportError:
+        log("   rankings not available")
+        return {"seconds": None}
+    t = time.perf_counter()
+    run = rankings_recompute()
+    seconds = time.perf_counter() - t
+    accounts = getattr(run, "accounts", None) or getattr(run, "accounts_counted", None)
+    return {"seconds": round(seconds, 1), "accounts": accounts, "business_accounts": len(_business_accounts())}
+
+
+def page(args, meta) -> dict:
+    """The insights page and API for the business accounts with the most followers (the most hits) and a
+    sample of the rest; the days folded first so the page reads what it reads in production."""
+    from django.test import Client
+
+    from vitrina.accounts.models import User
+    from vitrina.insights import services
+
+    today = datetime.now(UTC).date()
+    t = time.perf_counter()
+    for back in range(0, 29):
+        services.fold_day(today - timedelta(days=back))
+    fold_28_s = round(time.perf_counter() - t, 1)
+    log(f"   folded 29 days in {fold_28_s} s")
+    rng = random.Random(9)
+    business = _business_accounts()
+    chosen = business[:10] + rng.sample(business[10:], min(30, len(business) - 10))
+    users = User.objects.in_bulk(chosen)
+    pages = {}
+    for name, path in (("insights page /insights/?days=28", "/insights/?days=28"),
+                       ("API /me/insights?days=28", "/api/vitrina/v1/me/insights?days=28")):
+        samples = []
+        clients = []
+        for uid in chosen:
+            client = Client()
+            client.force_login(users[uid])
+            clients.append(client)
+            assert client.get(path).status_code == 200, path  # warm
+        for i in range(args.requests):
+            client = clients[i % len(clients)]
+            t = time.perf_counter()
+            response = client.get(path)
+            samples.append(time.perf_counter() - t)
+            assert response.status_code == 200, (path, response.status_code)
+        pages[name] = summary_ms(samples)
+    return {"fold_29_days_s": fold_28_s, "accounts": len(chosen), "pages": pages}
