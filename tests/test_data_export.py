@@ -64,6 +64,7 @@ def test_export_zip_holds_profile_posts_photos_comments_likes_saves_and_follows(
     assert sorted(zf.namelist()) == sorted([
         "README.txt", "profile.json", "avatar.jpg", "posts.json", f"photos/{post.pk}-1.jpg", f"photos/{post.pk}-2.jpg",
         "comments.json", "likes.json", "saves.json", "followers.json", "following.json",
+        "messages.json", "orders.json", "addresses.json", "reviews.json",
     ])
     assert "posts.json" in zf.read("README.txt").decode()
     profile = json.loads(zf.read("profile.json"))

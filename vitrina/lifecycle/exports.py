@@ -1,5 +1,6 @@
 """Download your data: a zip of the member's profile, posts with photos, comments, likes,
-saves and follows, built in the background and kept privately for EXPORT_TTL_DAYS.
+saves, follows, messages, orders, addresses and reviews (export_sections), built in the background
+and kept privately for EXPORT_TTL_DAYS.
 
 Exports never live under the public media URL. Locally they are files under
 EXPORT_ROOT (outside MEDIA_ROOT); with S3 they are private objects under `exports/`.
@@ -20,6 +21,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from vitrina.accounts.models import User
+from vitrina.lifecycle import export_sections
 from vitrina.lifecycle.models import DataExport, ExportStatus
 from vitrina.media import images
 from vitrina.posts.models import Comment, Like, Post, Save
@@ -39,6 +41,11 @@ likes.json      the posts you liked
 saves.json      the posts you saved
 followers.json  the accounts that follow you
 following.json  the accounts you follow
+messages.json   your conversations and their messages, as you see them in the app;
+                photos sent in them under messages/
+orders.json     the orders you placed, with their lines, prices and history
+addresses.json  your saved shipping addresses
+reviews.json    the reviews you wrote and the shops' replies
 
 Times are ISO 8601 in UTC. Vitrina keeps no original uploads: photos are the
 re-encoded copies that were shown, without metadata.
@@ -70,11 +77,6 @@ def _post_ref(post: Post) -> dict:
             "post_path": post.get_absolute_url()}
 
 
-def _largest_photo(files: dict) -> str:
-    variant = max(files.values(), key=lambda v: v.get("w", 0))
-    return variant.get("jpg") or variant.get("webp") or ""
-
-
 def _people(rows, person: str) -> list[dict]:
     return [{"username": getattr(row, person).username, "since": row.created_at} for row in rows]
 
@@ -96,7 +98,7 @@ def write_zip(user: User, target) -> None:
         for post in Post.objects.filter(author=user).prefetch_related("media", "hashtag_links__hashtag").order_by("pk"):
             photos = []
             for item in post.media.all():
-                name = _largest_photo(item.files)
+                name = export_sections.largest_photo(item.files)
                 arcname = f"photos/{post.pk}-{item.position + 1}.{name.rsplit('.', 1)[-1]}"
                 _copy(zf, name, arcname)
                 photos.append({"file": arcname, "alt_text": item.alt_text, "width": item.width,
@@ -120,6 +122,13 @@ def write_zip(user: User, target) -> None:
         following = Follow.objects.filter(follower=user, target__is_active=True).select_related("target")
         zf.writestr("followers.json", _json(_people(followers.order_by("pk"), "follower")))
         zf.writestr("following.json", _json(_people(following.order_by("pk"), "target")))
+        conversations, photos = export_sections.conversations(user)
+        for name, arcname in photos:
+            _copy(zf, name, arcname)
+        zf.writestr("messages.json", _json(conversations))
+        zf.writestr("orders.json", _json(export_sections.orders(user)))
+        zf.writestr("addresses.json", _json(export_sections.addresses(user)))
+        zf.writestr("reviews.json", _json(export_sections.reviews(user)))
 
 
 def _copy(zf: zipfile.ZipFile, name: str, arcname: str) -> None:
