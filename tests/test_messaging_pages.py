@@ -205,7 +205,10 @@ def test_outsiders_get_404_on_every_page(page_client, make_user, anna, boris):
                              ("request", [conversation.pk], {"action": "accept"}),
                              ("labels", [conversation.pk], {"labels": ["paid"]}),
                              ("folder", [conversation.pk], {"folder": "general"}),
-                             ("leave", [conversation.pk], {})):
+                             ("leave", [conversation.pk], {}),
+                             ("rename", [conversation.pk], {"name": "mine now"}),
+                             ("members_add", [conversation.pk], {"usernames": "eve"}),
+                             ("member_remove", [conversation.pk], {"username": "boris"})):
         assert client.post(reverse(f"messaging:{name}", args=args), data).status_code == 404
     assert Message.objects.count() == 1 and not message.reactions.exists()
 
@@ -298,3 +301,44 @@ def test_a_group_is_started_from_the_inbox(page_client, make_user, anna, boris):
     conversation = Member.objects.get(user=anna).conversation
     assert response.status_code == 302 and conversation.is_group and conversation.name == "Weekend"
     assert conversation.members.count() == 3
+
+
+def test_a_group_is_renamed_and_managed_from_its_thread(page_client, make_user, anna, boris):
+    carl, dana = make_user("carl"), make_user("dana")
+    group = start(anna, boris, carl, name="Weekend")
+    url = thread_url(group)
+    html = page_client(anna).get(url).content.decode()
+    assert 'data-testid="group"' in html and 'data-testid="add-members-form"' in html
+    assert html.count('data-testid="remove-member"') == 2
+
+    # Any member renames; only the creator adds and removes, and a refusal changes nothing.
+    boris_client = page_client(boris)
+    assert boris_client.post(reverse("messaging:rename", args=[group.pk]), {"name": "Дача"}).status_code == 302
+    group.refresh_from_db()
+    assert group.name == "Дача"
+    boris_html = boris_client.get(url).content.decode()
+    assert 'data-testid="add-members-form"' not in boris_html and 'data-testid="remove-member"' not in boris_html
+    response = boris_client.post(reverse("messaging:members_add", args=[group.pk]), {"usernames": "dana"}, follow=True)
+    assert "Only the group&#x27;s creator" in response.content.decode()
+    assert not Member.objects.filter(conversation=group, user=dana).exists()
+
+    anna_client = page_client(anna)
+    response = anna_client.post(reverse("messaging:members_add", args=[group.pk]), {"usernames": "dana, nobody_here"},
+                                follow=True)
+    assert response.status_code == 200 and not Member.objects.filter(conversation=group, user=dana).exists()
+    anna_client.post(reverse("messaging:members_add", args=[group.pk]), {"usernames": "@dana"})
+    assert Member.objects.get(conversation=group, user=dana).state == "active"
+    anna_client.post(reverse("messaging:member_remove", args=[group.pk]), {"username": "carl"})
+    assert Member.objects.get(conversation=group, user=carl).state == "left"
+    assert page_client(carl).get(url).status_code == 404
+    names = sorted(Member.objects.filter(conversation=group, state="active").values_list("user__username", flat=True))
+    assert names == ["anna", "boris", "dana"]
+
+
+def test_a_conversation_of_two_has_no_group_forms(page_client, anna, boris):
+    conversation = chat(anna, boris)
+    assert 'data-testid="group"' not in page_client(anna).get(thread_url(conversation)).content.decode()
+    response = page_client(anna).post(reverse("messaging:rename", args=[conversation.pk]), {"name": "x"}, follow=True)
+    assert response.status_code == 200
+    conversation.refresh_from_db()
+    assert conversation.name == ""

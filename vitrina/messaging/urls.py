@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vitrina.messaging import views
+from vitrina.messaging import group_views, views
 
 app_name = "messaging"
 
@@ -18,4 +18,7 @@ urlpatterns = [
     path("direct/<int:conversation_id>/labels/", views.labels_set, name="labels"),
     path("direct/<int:conversation_id>/folder/", views.folder_move, name="folder"),
     path("direct/<int:conversation_id>/leave/", views.conversation_leave, name="leave"),
+    path("direct/<int:conversation_id>/name/", group_views.group_rename, name="rename"),
+    path("direct/<int:conversation_id>/members/", group_views.members_add, name="members_add"),
+    path("direct/<int:conversation_id>/members/remove/", group_views.member_remove, name="member_remove"),
 ]
