@@ -13,7 +13,9 @@ Measured, in process (Django's test client, no HTTP server), hot unless said:
   2. recording's cost on a request: the profile page (it records a visit) with recording on and off,
      p50/p99 over the same members, interleaved;
   3. fold: one day (yesterday) folded into the daily tables, seconds (and again: a rerun replaces);
-  4. rating: vitrina.rankings' recompute over every business account, seconds (target ≤ 60);
+  4. rating: vitrina.rankings' recompute over every business account, seconds (target ≤ 60); then, unless
+     --no-rating-all, again with all 100,000 accounts made business accounts for the run (spread over the
+     categories; their types put back after), the issue's "100,000 accounts";
   5. insights page: /insights/?days=28 for the business accounts with the most hits and a sample of the
      rest, p50/p99 (target p99 ≤ 100 ms), and /api/vitrina/v1/me/insights?days=28 likewise.
 Results: bench/results/insights-<backend>.json.
@@ -61,6 +63,8 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--reuse", action="store_true", help="keep the data in place when its sizes match")
     parser.add_argument("--ingest", type=int, default=100_000, help="hits recorded in the ingest phase")
     parser.add_argument("--requests", type=int, default=400, help="requests per page measured")
+    parser.add_argument("--no-rating-all", dest="rating_all", action="store_false",
+                        help="rate the network's business accounts only, not every account as well")
     parser.add_argument("--only", default="", help="comma-separated phases: ingest,request,fold,rating,page (or generate: the data only)")
     return parser.parse_args()
 
@@ -152,8 +156,13 @@ def report(r: dict) -> None:
         rows.append(("fold it again", f"{r['fold']['again_seconds']} s", "", ""))
     if "rating" in r and r["rating"].get("seconds") is not None:
         ok = r["rating"]["seconds"] <= TARGETS["rating_s"]
-        rows.append(("rating recompute", f"{r['rating']['seconds']} s ({r['rating']['accounts']:,} accounts)",
-                     f"≤ {TARGETS['rating_s']} s", verdict(ok)))
+        rows.append(("rating recompute, business accounts", f"{r['rating']['seconds']} s "
+                     f"({r['rating']['accounts']:,} accounts)", f"≤ {TARGETS['rating_s']} s", verdict(ok)))
+        every = r["rating"].get("all_accounts")
+        if every:
+            ok = every["seconds"] <= TARGETS["rating_s"]
+            rows.append(("rating recompute, every account", f"{every['seconds']} s ({every['accounts']:,} accounts)",
+                         f"≤ {TARGETS['rating_s']} s", verdict(ok)))
     if "page" in r:
         for name, s in r["page"]["pages"].items():
             ok = s["p99_ms"] <= TARGETS["page_p99_ms"]
