@@ -57,6 +57,23 @@ def test_operation_ids_are_unique():
     assert len(ids) == len(set(ids))
 
 
+def test_schema_names_are_unique():
+    """The document names each schema once (components/schemas): two classes of one name would have the
+    second silently replace the first, and clients would read one shape for the other."""
+    from ninja import Schema
+
+    names: dict[str, set[str]] = {}
+
+    def walk(cls):
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith("vitrina."):
+                names.setdefault(sub.__name__, set()).add(f"{sub.__module__}.{sub.__qualname__}")
+            walk(sub)
+
+    walk(Schema)
+    assert {name: where for name, where in names.items() if len(where) > 1} == {}
+
+
 def references(node):
     if isinstance(node, dict):
         if "$ref" in node:

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 from django_tasks import task
 from freezegun import freeze_time
 
@@ -116,6 +117,9 @@ def test_periodic_registers_the_task_and_refuses_a_period_of_zero():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_command_runs_due_jobs_and_stops_cleanly_on_sigterm(monkeypatch, capsys):
+    # The apps' jobs declared first, as any earlier test would have: a tasks module first imported by the
+    # command would otherwise register into the test's own list (run alone, this test saw events.*).
+    autodiscover_modules("tasks")
     monkeypatch.setattr(scheduler, "JOBS", jobs(HOURLY, BROKEN))
     previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
     # SIGTERM arrives once both jobs have run (the immediate backend runs them in this process).

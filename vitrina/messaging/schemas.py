@@ -57,13 +57,13 @@ class QuickReplyPatch(Schema):
     text: str | None = None
 
 
-class AccountOut(Schema):
+class SenderOut(Schema):
     username: str
     display_name: str
     avatar_url: str
 
 
-class MemberOut(AccountOut):
+class MemberOut(SenderOut):
     last_read_message_id: int
 
 
@@ -103,7 +103,7 @@ class PhotoOut(Schema):
 class MessageOut(Schema):
     id: int
     conversation_id: int
-    sender: AccountOut
+    sender: SenderOut
     kind: str = Field(description="text, photo, post or product")
     text: str
     unsent: bool = Field(description="Unsent for everyone: text and attachments are gone")

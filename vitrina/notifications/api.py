@@ -5,7 +5,7 @@ from ninja import Query, Router
 from vitrina.accounts.auth import REQUIRED
 from vitrina.core.pagination import PageParams
 from vitrina.notifications import present, selectors, services
-from vitrina.notifications.schemas import NotificationList, ReadIn, ReadOut, SettingsIn, SettingsOut
+from vitrina.notifications.schemas import NotificationList, NotificationsReadIn, NotificationsReadOut, SettingsIn, SettingsOut
 
 router = Router(tags=["notifications"])
 
@@ -21,8 +21,8 @@ ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 NOT_THEIRS = {"responses": {404: {"description": "`up_to` is not one of the caller's notifications", "content": ERROR}}}
 
 
-@router.post("/notifications/read", response=ReadOut, auth=REQUIRED, openapi_extra=NOT_THEIRS)
-def notifications_read(request, payload: ReadIn):
+@router.post("/notifications/read", response=NotificationsReadOut, auth=REQUIRED, openapi_extra=NOT_THEIRS)
+def notifications_read(request, payload: NotificationsReadIn):
     """All read, or those up to `up_to` (404 for an id that is not the caller's)."""
     marked = services.notifications_read(user=request.auth, up_to=payload.up_to)
     return {"marked": marked, "unread": selectors.unread_count(request.auth)}

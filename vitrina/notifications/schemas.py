@@ -34,11 +34,11 @@ class NotificationList(Schema):
     next_cursor: str | None
 
 
-class ReadIn(Schema):
+class NotificationsReadIn(Schema):
     up_to: StrictInt | None = None  # a notification id: that one and older; none: all
 
 
-class ReadOut(Schema):
+class NotificationsReadOut(Schema):
     marked: int
     unread: int
 

@@ -21,13 +21,13 @@ class ReplyIn(Schema):
     text: str
 
 
-class AuthorOut(Schema):
+class ReviewerOut(Schema):
     username: str
     display_name: str
     avatar_url: str
 
 
-class ReplyOut(Schema):
+class SellerReplyOut(Schema):
     text: str
     created_at: datetime
 
@@ -37,12 +37,12 @@ class ReviewOut(Schema):
     rating: int
     seller_rating: int
     text: str
-    author: AuthorOut
+    author: ReviewerOut
     product_id: int | None
     title: str = Field(description="The product's title as it was bought")
     variant_name: str
     seller: str = Field(description="The seller's username")
-    reply: ReplyOut | None
+    reply: SellerReplyOut | None
     created_at: datetime
 
 
@@ -51,7 +51,7 @@ class ReviewCreatedOut(ReviewOut):
     line_id: int
 
 
-class RatingOut(Schema):
+class ReviewRatingOut(Schema):
     average: float | None = Field(description="Stars to one decimal; null without reviews")
     count: int
 
@@ -59,7 +59,7 @@ class RatingOut(Schema):
 class ReviewList(Schema):
     items: list[ReviewOut]
     next_cursor: str | None
-    rating: RatingOut
+    rating: ReviewRatingOut
 
 
 def review_data(review: Review, *, seller: str) -> dict:
