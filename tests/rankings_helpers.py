@@ -20,15 +20,15 @@ _serial = itertools.count(1)
 
 
 def add_followers(target, n, *, now, active=True, mass=False, empty=False, joined=None, spread_hours=True):
-    """n new accounts following `target`. `joined`: their signup time (default: a day apart each, so no
-    signup hour holds a burst); spread_hours=False puts them all in `joined`'s hour."""
+    """n new accounts following `target`, signed up a day apart each back from `joined` (so no signup hour
+    holds a burst), or all within `joined`'s hour with spread_hours=False."""
     base = joined or now - timedelta(days=400)
     users = []
     for i in range(n):
         number = next(_serial)
         users.append(User(
             username=f"fan{number}", email=f"fan{number}@example.com", password="!",
-            date_joined=base - timedelta(days=i) if spread_hours and joined is None else base + timedelta(seconds=i),
+            date_joined=base - timedelta(days=i) if spread_hours else base + timedelta(seconds=i),
             last_login=now - timedelta(days=1) if active else None,
             avatar="" if empty else f"avatars/fan{number}.jpg",
             posts_count=0 if empty else 3,
