@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vitrina.accounts.models import BusinessCategory
+
 
 class RunStatus(models.TextChoices):
     RUNNING = "running", _("Running")
@@ -44,7 +46,7 @@ def _value():
 class AccountScore(models.Model):
     run = models.ForeignKey(RankingRun, on_delete=models.CASCADE, related_name="scores")
     account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ranking_scores")
-    category = models.CharField(max_length=32)
+    category = models.CharField(max_length=32, choices=BusinessCategory.choices)
     city = models.CharField(max_length=80, blank=True)
     band = models.CharField(max_length=10, choices=Band.choices)
     followers = models.PositiveIntegerField(default=0)
