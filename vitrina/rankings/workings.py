@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from vitrina.rankings import formula
 from vitrina.rankings.models import AccountScore
@@ -46,8 +46,8 @@ def shown(term: formula.Term, value: float | None, score: AccountScore) -> str:
     if term.unit == "%":
         return f"{number_format(value * 100, 1)} %"
     if term.name == "review_average":
-        return _("%(average)s of 5 (%(count)s reviews)") % {"average": number_format(value, 1),
-                                                            "count": score.review_count}
+        return ngettext("%(average)s of 5 (%(count)s review)", "%(average)s of 5 (%(count)s reviews)",
+                        score.review_count) % {"average": number_format(value, 1), "count": score.review_count}
     return number_format(value, 2)
 
 
