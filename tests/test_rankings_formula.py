@@ -39,7 +39,7 @@ def fixture(make_user):
     add_followers(a, 2, now=NOW, mass=True, joined=NOW - timedelta(days=900))
     add_followers(a, 1, now=NOW, empty=True, joined=NOW - timedelta(days=950))
     add_followers(b, 10, now=NOW)
-    add_followers(c, 5, now=NOW)
+    add_followers(c, 2, now=NOW)
     add_followers(d, 10, now=NOW)
 
     # Posts' interactions ÷ reach: a 0.1, 0.2 (over two days), 0.9 → median 0.2; b 0.1, 0.3, 0.5, 0.7 → 0.4;
@@ -90,7 +90,7 @@ def test_every_input_percentile_component_and_rank(fixture):
     assert (a.engaged_ratio, b.engaged_ratio, c.engaged_ratio) == (0.2, 0.5, None)
     assert (a.engaged_ratio_pct, b.engaged_ratio_pct) == (0.0, 100.0)
     assert (a.engagement_score, b.engagement_score, c.engagement_score) == (0.0, 100.0, None)
-    # Growth: 5 ÷ 15; b grew 0 of 10; c has 5 followers, under the minimum.
+    # Growth: 5 ÷ 15; b grew 0 of 10; c has 2 followers, under both minimums.
     assert a.growth == pytest.approx(1 / 3) and b.growth == 0.0 and c.growth is None
     assert (a.growth_pct, b.growth_pct, a.growth_score, b.growth_score) == (100.0, 0.0, 100.0, 0.0)
     # Audience quality: 100 − 40 × 0.2 − 30 × 0.1 − 30 × 0.05 = 87.5.

@@ -24,7 +24,8 @@ ACTIVE_DAYS = 30  # a follower is active when they logged in or opened their fee
 MASS_FOLLOWING = 1500  # a "mass follower" follows more accounts than this
 BURST_MIN = 20  # a signup hour cohort of at least this many of an account's followers ...
 BURST_SHARE = 0.05  # ... that is also at least this share of them is a burst
-MIN_FOLLOWERS = 10  # shares, engaged ratio and growth need at least this many followers
+MIN_FOLLOWERS = 10  # engaged ratio and growth need at least this many followers
+MIN_AUDIENCE = 3  # the audience shares need at least this many (a small shop's audience is rated too)
 MIN_POSTS = 3  # posts with reach in the window, for the median interactions ÷ reach
 MIN_DAYS = 3  # days with recorded activity in the window, for the median engaged ÷ followers
 MIN_PRODUCT_VIEWS = 20
@@ -123,9 +124,9 @@ def component_text(component: str) -> str:
         GROWTH: _("The percentile of the follower growth."),
         AUDIENCE: _("100 − %(inactive)s × inactive share − %(mass)s × mass followers share − %(burst)s × burst or "
                     "empty share − %(spike)s when a follow spike is flagged, within 0..100; not a percentile, so "
-                    "a bought audience lowers it whatever the group does.") % {
+                    "a bought audience lowers it whatever the group does. Needs %(min)s followers.") % {
             "inactive": AUDIENCE_WEIGHTS["inactive_share"], "mass": AUDIENCE_WEIGHTS["mass_followers_share"],
-            "burst": AUDIENCE_WEIGHTS["burst_or_empty_share"], "spike": SPIKE_PENALTY},
+            "burst": AUDIENCE_WEIGHTS["burst_or_empty_share"], "spike": SPIKE_PENALTY, "min": MIN_AUDIENCE},
         COMMERCE: _("The mean of the percentiles of its four inputs that have data."),
     }
     return texts[component]

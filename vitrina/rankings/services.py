@@ -115,7 +115,7 @@ def _growth(days: dict | None, followers: int) -> dict:
 def _audience(shares: dict | None, cohorts: list[tuple[int, int]], days: dict | None) -> dict:
     out = dict.fromkeys(formula.FLAGS, None)
     n = shares["n"] if shares else 0
-    if n < formula.MIN_FOLLOWERS:
+    if n < formula.MIN_AUDIENCE:
         return out
     # Followers in a burst cohort that are not already counted as empty.
     burst = sum(size - empty for size, empty in cohorts if size >= formula.BURST_SHARE * n)
