@@ -35,7 +35,7 @@ def test_the_list_for_a_visitor(page_client, shops):
     html = response.content.decode()
     assert html.index("tea.house") < html.index("fast.fame")
     assert 'data-testid="rank-row"' in html and "Audience flagged" in html
-    assert "/rankings/methodology/" in html
+    assert "/rankings/methodology/" in html  # the header's link
 
 
 def test_filters_and_bad_values(page_client, shops):
