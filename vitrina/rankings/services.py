@@ -6,7 +6,6 @@ bulk_create. The run is marked finished only after all its scores are written, i
 transaction, so pages never read half a run.
 """
 
-import logging
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
@@ -18,8 +17,6 @@ from django.utils import timezone
 from vitrina.accounts.models import BusinessCategory
 from vitrina.rankings import formula, gather
 from vitrina.rankings.models import AccountScore, RankingRun, RunStatus
-
-log = logging.getLogger(__name__)
 
 BATCH = 2000
 # progress(done, total, what): the stages below, then the scores written.
@@ -52,7 +49,8 @@ def rankings_recompute(*, progress: Progress | None = None, now: datetime | None
 
 def _forget_old_runs() -> None:
     keep = settings.RANKINGS_KEEP_RUNS
-    kept = list(RankingRun.objects.filter(status=RunStatus.FINISHED).order_by("-id").values_list("id", flat=True)[:keep])
+    finished = RankingRun.objects.filter(status=RunStatus.FINISHED).order_by("-id")
+    kept = list(finished.values_list("id", flat=True)[:keep])
     if len(kept) == keep:
         # Older finished runs and any failed one before the oldest kept; a run still going is left alone.
         RankingRun.objects.filter(id__lt=kept[-1]).exclude(status=RunStatus.RUNNING).delete()
@@ -102,7 +100,8 @@ def _engagement(ratios: list[float], days: dict | None, followers: int) -> dict:
         out["post_engagement"] = formula.median(ratios)
     if days and followers >= formula.MIN_FOLLOWERS and len(days["engaged"]) >= formula.MIN_DAYS:
         # A day without its own follower count (not folded with one) is measured against today's.
-        out["engaged_ratio"] = formula.median([engaged / (that_day or followers) for engaged, that_day in days["engaged"]])
+        out["engaged_ratio"] = formula.median([engaged / (that_day or followers)
+                                               for engaged, that_day in days["engaged"]])
     return out
 
 
