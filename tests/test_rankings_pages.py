@@ -68,10 +68,16 @@ def test_hidden_accounts_are_404(page_client, shops, make_user):
     block_create(blocker=viewer, target=shops["honest"])
     assert page_client(viewer).get("/rankings/tea.house/").status_code == 404
     assert "tea.house" not in page_client(viewer).get("/rankings/").content.decode()
+    html = page_client().get("/rankings/").content.decode()
+    assert '<option value="Dhaka">' in html and '<option value="Kolkata">' in html  # the city suggestions
+    account_update(user=shops["honest"], data={"city": "Sylhet"})  # profile edits wait for the next run
     account_suspend(user=shops["hidden"])
     assert page_client().get("/rankings/hidden.shop/").status_code == 404
     account_update(user=shops["bought"], data={"is_private": True})
     assert page_client().get("/rankings/fast.fame/").status_code == 404
+    html = page_client().get("/rankings/").content.decode()
+    # Only tea.house is left to list, with the city it had at the run.
+    assert '<option value="Dhaka">' in html and '<option value="Kolkata">' not in html
     assert page_client().get("/rankings/nobody/").status_code == 404
 
 

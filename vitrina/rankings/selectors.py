@@ -73,10 +73,10 @@ def score_of(*, viewer, run: RankingRun | None, username: str) -> AccountScore:
         raise NotFound(_("This account is not in the rating."))
     return row
 
-def cities(run: RankingRun | None) -> list[str]:
-    """The cities of the run's ranked accounts, for the filter's suggestions."""
+def cities(*, viewer, run: RankingRun | None) -> list[str]:
+    """The cities of the ranked accounts the viewer may see, for the filter's suggestions."""
     if run is None:
         return []
-    return sorted(set(AccountScore.objects.filter(run=run, rank__isnull=False).exclude(city="")
-                      .values_list("city", flat=True)), key=str.casefold)
+    rows = _listed(viewer, run).filter(rank__isnull=False).exclude(city="")
+    return sorted(set(rows.values_list("city", flat=True)), key=str.casefold)
 

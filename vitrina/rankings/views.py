@@ -28,7 +28,7 @@ def top(request):
     query = {name: value for name, value in vars(filters).items() if value}
     return render(request, "rankings/top.html", {
         "run": run, "page": page, "filters": filters, "errors": errors, "query": query,
-        "categories": BusinessCategory.choices, "bands": Band.choices, "cities": selectors.cities(run),
+        "categories": BusinessCategory.choices, "bands": Band.choices, "cities": selectors.cities(viewer=request.user, run=run),
     })
 
 
