@@ -43,3 +43,11 @@ def test_seed_demo_builds_explore_so_the_first_visit_shows_it(page_client, monke
     monkeypatch.setattr(ranking, "_pool_cold", lambda: [])  # what it shows comes from the build
     page = page_client().get("/explore/").content.decode()
     assert page.count('data-testid="grid-item"') > 10
+
+
+def test_seed_demo_puts_its_shops_in_the_rating(page_client):
+    call_command("seed_demo", verbosity=0)
+    listed = page_client().get("/rankings/").content.decode()
+    for shop in ("coffee.corner", "orbit.outfitters", "nebula.prints", "dhaka.crafts", "moscow.linen", "dhaka.tea"):
+        assert f'href="/rankings/{shop}/"' in listed
+    assert page_client().get("/rankings/coffee.corner/").status_code == 200

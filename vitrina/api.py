@@ -12,6 +12,7 @@ from vitrina.orders.payment_api import router as payments_router
 from vitrina.orders.order_api import router as orders_router
 from vitrina.posts.api import router as posts_router
 from vitrina.push.api import router as push_router
+from vitrina.rankings.api import router as rankings_router
 from vitrina.reviews.api import router as reviews_router
 from vitrina.search.api import router as search_router
 from vitrina.shop.api import router as shop_router
@@ -42,3 +43,4 @@ api.add_router("", reviews_router)
 api.add_router("", push_router)
 api.add_router("", notifications_router)
 api.add_router("", messaging_router)
+api.add_router("", rankings_router)

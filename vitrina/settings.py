@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "vitrina.orders",
     "vitrina.reviews",
     "vitrina.insights",
+    "vitrina.rankings",
     "vitrina.notifications",
     "vitrina.messaging",
     "vitrina.web",
@@ -335,6 +336,8 @@ RATE_LIMITS["cart"] = env_rates("RATE_LIMIT_CART", "120/60,2000/86400")
 RATE_LIMITS["checkout"] = env_rates("RATE_LIMIT_CHECKOUT", "30/600,200/86400")
 # Reviews and sellers' replies to them (one per order line: a person writes a few a day).
 RATE_LIMITS["review"] = env_rates("RATE_LIMIT_REVIEWS", "30/600,200/86400")
+# Finished runs of the rating of business accounts kept (pages read the latest; older ones are deleted).
+RANKINGS_KEEP_RUNS = max(1, env_int("RANKINGS_KEEP_RUNS", 3))
 # Direct messages, photos and shares included: a fast typist in a live chat sends a few a second at
 # most; the hourly cap stops a script from flooding inboxes.
 RATE_LIMITS["messages"] = env_rates("RATE_LIMIT_MESSAGES", "30/60,600/3600")

@@ -8,6 +8,7 @@ waiting for the scheduler.
 """
 
 import io
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -25,6 +26,7 @@ from vitrina.events import dispatch
 from vitrina.feed.explore import ranking, trending
 from vitrina.posts import services as post_services
 from vitrina.posts.models import Post
+from vitrina.rankings.services import rankings_recompute
 from vitrina.social import services as social_services
 
 PHOTOS = Path(__file__).resolve().parents[2] / "photos"
@@ -138,7 +140,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         created = []
-        for username, account_type, display_name, bio, (photo, box), extra in ACCOUNTS:
+        for index, (username, account_type, display_name, bio, (photo, box), extra) in enumerate(ACCOUNTS):
             if User.objects.filter(username=username).exists():
                 continue
             with transaction.atomic():
@@ -146,8 +148,11 @@ class Command(BaseCommand):
                     username=username, email=f"{username}@demo.vitrina.example", password=DEMO_PASSWORD,
                     account_type=account_type, display_name=display_name,
                 )
-                # Demo addresses cannot receive mail; mark them confirmed so no banner asks for it.
-                User.objects.filter(pk=user.pk).update(email_verified_at=timezone.now())
+                # Demo addresses cannot receive mail; mark them confirmed so no banner asks for it. Their
+                # people last logged in on different days, some over a month ago, as a real audience did
+                # (the rating's share of active followers reads it).
+                User.objects.filter(pk=user.pk).update(email_verified_at=timezone.now(),
+                                                       last_login=timezone.now() - timedelta(days=index * 7 % 45))
                 social_services.account_update(user=user, data={"bio": bio, **extra})
                 account_services.avatar_set(user=user, upload=avatar_upload(photo, box))
             created.append(username)
@@ -182,6 +187,8 @@ class Command(BaseCommand):
         # The demo's likes, comments, follows and orders wrote events; their notifications exist once
         # this returns (after-commit delivery may have applied them already: then this applies nothing).
         dispatch.deliver()
+        # The demo's business accounts in the rating at once, not after the first daily run (a few queries).
+        rankings_recompute()
         if options["verbosity"]:
             self.stdout.write(f"Demo data: {len(created)} account(s) created, {len(users)} in all"
                               + (f"; shops seeded: {', '.join(shops_made)}." if shops_made else "."))

@@ -1,0 +1,135 @@
+"""The rating's inputs for every eligible account, read with a handful of GROUP BY queries.
+
+Each function reads one source for all accounts at once (never a query per account) and returns
+{account id: values}. rankings_recompute (services.py) turns these into inputs with the formula.
+The follower scans are the heavy part: one pass over the follow edges of the eligible accounts
+joined to the followers for the shares, and one grouped by the followers' signup hour for bursts.
+"""
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.db import connection
+from django.db.models import Count, F, Min, Q, Sum
+from django.db.models.functions import Substr, TruncHour
+
+from vitrina.accounts.models import AccountType, User
+from vitrina.insights.models import AccountDay, PostDay
+from vitrina.orders.models import Order, OrderStatus
+from vitrina.rankings import formula
+from vitrina.shop.models import Shop
+from vitrina.social.models import Follow
+
+CHUNK = 20_000
+
+
+def eligible_accounts():
+    """Business accounts that may be listed to someone: active (not suspended or deactivated) and public.
+
+    Pages check the same again when they read (vitrina.rankings.selectors), since an account may be
+    suspended or go private after the run.
+    """
+    return User.objects.filter(account_type=AccountType.BUSINESS, is_active=True, is_private=False)
+
+
+def accounts() -> list[dict]:
+    return list(eligible_accounts().order_by("id").values("id", "category", "city", "followers_count"))
+
+
+def follower_shares(*, now: datetime) -> dict[int, dict]:
+    """Per account: followers counted, active ones, mass followers, empty ones (no posts and no avatar)."""
+    since = now - timedelta(days=formula.ACTIVE_DAYS)
+    active = Q(follower__last_login__gte=since) | Q(follower__last_active_at__gte=since)
+    rows = (Follow.objects.filter(target_id__in=eligible_accounts().values("id"))
+            .values("target_id")
+            .annotate(n=Count("id"), active=Count("id", filter=active),
+                      mass=Count("id", filter=Q(follower__following_count__gt=formula.MASS_FOLLOWING)),
+                      empty=Count("id", filter=Q(follower__posts_count=0, follower__avatar="")))
+            .order_by())
+    return {row.pop("target_id"): row for row in rows.iterator(chunk_size=CHUNK)}
+
+
+def _signup_hour():
+    # SQLite keeps datetimes as ISO text: the first 13 characters are the hour, with no function call
+    # per row (TruncHour is a Python function there). PostgreSQL truncates natively.
+    if connection.vendor == "sqlite":
+        return Substr(F("follower__date_joined"), 1, 13)
+    return TruncHour("follower__date_joined")
+
+
+def signup_cohorts() -> dict[int, list[tuple[int, int]]]:
+    """Per account: (size, empty ones) of each signup hour cohort of its followers of BURST_MIN or more."""
+    rows = (Follow.objects.filter(target_id__in=eligible_accounts().values("id"))
+            .values("target_id", cohort=_signup_hour())
+            .annotate(n=Count("id"), empty=Count("id", filter=Q(follower__posts_count=0, follower__avatar="")))
+            .filter(n__gte=formula.BURST_MIN)
+            .order_by())
+    cohorts = defaultdict(list)
+    for row in rows.iterator(chunk_size=CHUNK):
+        cohorts[row["target_id"]].append((row["n"], row["empty"]))
+    return cohorts
+
+
+def account_days(*, today) -> dict[int, dict]:
+    """Per account over the window: follows per day, sums, and the engaged ÷ followers of active days."""
+    since = today - timedelta(days=formula.WINDOW_DAYS - 1)
+    rows = (AccountDay.objects.filter(account_id__in=eligible_accounts().values("id"), day__gte=since, day__lte=today)
+            .values_list("account_id", "day", "follows", "unfollows", "product_views", "orders", "engaged",
+                         "followers", "views", "interactions")
+            .order_by())
+    days = {}
+    for account_id, day, follows, unfollows, product_views, orders, engaged, followers, views, interactions \
+            in rows.iterator(chunk_size=CHUNK):
+        acc = days.get(account_id)
+        if acc is None:
+            acc = days[account_id] = {"follows": [0] * formula.WINDOW_DAYS, "unfollows": 0, "product_views": 0,
+                                      "orders": 0, "engaged": []}
+        acc["follows"][(day - since).days] += follows
+        acc["unfollows"] += unfollows
+        acc["product_views"] += product_views
+        acc["orders"] += orders
+        if views or interactions:
+            acc["engaged"].append((engaged, followers))
+    return days
+
+
+def post_ratios(*, today) -> dict[int, list[float]]:
+    """Per account: interactions ÷ reach of each of its posts with reach in the window (both summed over days)."""
+    since = today - timedelta(days=formula.WINDOW_DAYS - 1)
+    rows = (PostDay.objects.filter(account_id__in=eligible_accounts().values("id"), day__gte=since, day__lte=today)
+            .values("account_id", "post_id")
+            .annotate(interactions=Sum("interactions"), reach=Sum("reach"))
+            .filter(reach__gt=0)
+            .values_list("account_id", "interactions", "reach")
+            .order_by())
+    ratios = defaultdict(list)
+    for account_id, interactions, reach in rows.iterator(chunk_size=CHUNK):
+        ratios[account_id].append(interactions / reach)
+    return ratios
+
+
+def order_outcomes(*, now: datetime) -> dict[int, dict]:
+    """Per shop owner: orders counted, shipped on time, refunded (formula: ORDER_WINDOW_DAYS, ON_TIME_DAYS)."""
+    on_time = timedelta(days=formula.ON_TIME_DAYS)
+    rows = (Order.objects.filter(shop__owner_id__in=eligible_accounts().values("id"),
+                                 created_at__gte=now - timedelta(days=formula.ORDER_WINDOW_DAYS),
+                                 created_at__lte=now - on_time)
+            .exclude(status=OrderStatus.CANCELLED)
+            .values("id")
+            .annotate(shipped_at=Min("events__created_at", filter=Q(events__to_status=OrderStatus.SHIPPED)))
+            .values_list("shop__owner_id", "created_at", "status", "shipped_at")
+            .order_by())
+    outcomes = defaultdict(lambda: {"orders": 0, "on_time": 0, "refunded": 0})
+    for owner_id, created_at, status, shipped_at in rows.iterator(chunk_size=CHUNK):
+        acc = outcomes[owner_id]
+        acc["orders"] += 1
+        acc["on_time"] += shipped_at is not None and shipped_at - created_at <= on_time
+        acc["refunded"] += status == OrderStatus.REFUNDED
+    return outcomes
+
+
+def reviews() -> dict[int, tuple[int, int]]:
+    """Per shop owner: (total of the seller ratings, their count)."""
+    rows = Shop.objects.filter(owner_id__in=eligible_accounts().values("id")).values_list(
+        "owner_id", "rating_total", "rating_count")
+    return {owner_id: (total, count) for owner_id, total, count in rows}

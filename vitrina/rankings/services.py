@@ -1,0 +1,178 @@
+"""The one write path of the rating: rankings_recompute, run daily (tasks.py) and by `manage.py vitrina_rankings`.
+
+Set-based: the inputs of every account come from a handful of grouped queries (gather.py), the
+percentiles from one sort per input per (category, band) group, and the scores go in with
+bulk_create. The run is marked finished only after all its scores are written, in the same
+transaction, so pages never read half a run.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from vitrina.accounts.models import BusinessCategory
+from vitrina.rankings import formula, gather
+from vitrina.rankings.models import AccountScore, RankingRun, RunStatus
+
+BATCH = 2000
+# progress(done, total, what): the stages below, then the scores written.
+Progress = Callable[[int, int, str], None]
+STAGES = ("accounts", "followers", "signup cohorts", "daily activity", "posts", "orders", "reviews")
+
+
+def rankings_recompute(*, progress: Progress | None = None, now: datetime | None = None) -> RankingRun:
+    now = now or timezone.now()
+    run = RankingRun.objects.create(formula_version=formula.FORMULA_VERSION, started_at=timezone.now())
+    try:
+        rows = _inputs(now=now, progress=progress)
+        _score(rows)
+        with transaction.atomic():
+            total = len(rows)
+            for start in range(0, total, BATCH):
+                AccountScore.objects.bulk_create([AccountScore(run=run, **row) for row in rows[start:start + BATCH]])
+                if progress:
+                    progress(min(start + BATCH, total), total, "scores")
+            run.accounts = total
+            run.status = RunStatus.FINISHED
+            run.finished_at = timezone.now()
+            run.save(update_fields=["accounts", "status", "finished_at"])
+    except Exception:
+        RankingRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, finished_at=timezone.now())
+        raise
+    _forget_old_runs()
+    return run
+
+
+def _forget_old_runs() -> None:
+    keep = settings.RANKINGS_KEEP_RUNS
+    finished = RankingRun.objects.filter(status=RunStatus.FINISHED).order_by("-id")
+    kept = list(finished.values_list("id", flat=True)[:keep])
+    if len(kept) == keep:
+        # Older finished runs and any failed one before the oldest kept; a run still going is left alone.
+        RankingRun.objects.filter(id__lt=kept[-1]).exclude(status=RunStatus.RUNNING).delete()
+
+
+def _inputs(*, now: datetime, progress: Progress | None) -> list[dict]:
+    today = now.date()
+    steps = iter(range(1, len(STAGES) + 1))
+
+    def step(name):
+        if progress:
+            progress(next(steps), len(STAGES), name)
+
+    accounts = gather.accounts()
+    step("accounts")
+    shares = gather.follower_shares(now=now)
+    step("followers")
+    cohorts = gather.signup_cohorts()
+    step("signup cohorts")
+    days = gather.account_days(today=today)
+    step("daily activity")
+    ratios = gather.post_ratios(today=today)
+    step("posts")
+    orders = gather.order_outcomes(now=now)
+    step("orders")
+    reviews = gather.reviews()
+    step("reviews")
+
+    categories = set(BusinessCategory.values)
+    rows = []
+    for account in accounts:
+        account_id, followers = account["id"], account["followers_count"]
+        category = account["category"] if account["category"] in categories else BusinessCategory.OTHER
+        row = {"account_id": account_id, "category": category, "city": account["city"],
+               "band": formula.band_of(followers), "followers": followers}
+        row.update(_engagement(ratios.get(account_id, []), days.get(account_id), followers))
+        row.update(_growth(days.get(account_id), followers))
+        row.update(_audience(shares.get(account_id), cohorts.get(account_id, []), days.get(account_id)))
+        row.update(_commerce(days.get(account_id), orders.get(account_id), reviews.get(account_id)))
+        rows.append(row)
+    return rows
+
+
+def _engagement(ratios: list[float], days: dict | None, followers: int) -> dict:
+    out = {"posts_counted": len(ratios), "post_engagement": None, "engaged_ratio": None}
+    if len(ratios) >= formula.MIN_POSTS:
+        out["post_engagement"] = formula.median(ratios)
+    if days and followers >= formula.MIN_FOLLOWERS and len(days["engaged"]) >= formula.MIN_DAYS:
+        # A day without its own follower count (not folded with one) is measured against today's.
+        out["engaged_ratio"] = formula.median([engaged / (that_day or followers)
+                                               for engaged, that_day in days["engaged"]])
+    return out
+
+
+def _growth(days: dict | None, followers: int) -> dict:
+    net = (sum(days["follows"]) - days["unfollows"]) if days else 0
+    start = followers - net
+    return {"growth": net / start if start >= formula.MIN_FOLLOWERS else None}
+
+
+def _audience(shares: dict | None, cohorts: list[tuple[int, int]], days: dict | None) -> dict:
+    out = dict.fromkeys(formula.FLAGS, None)
+    n = shares["n"] if shares else 0
+    if n < formula.MIN_AUDIENCE:
+        return out
+    # Followers in a burst cohort that are not already counted as empty.
+    burst = sum(size - empty for size, empty in cohorts if size >= formula.BURST_SHARE * n)
+    follows = days["follows"] if days else [0] * formula.WINDOW_DAYS
+    out.update(inactive_share=(n - shares["active"]) / n, mass_followers_share=shares["mass"] / n,
+               burst_or_empty_share=(shares["empty"] + burst) / n, follow_spike_z=formula.follow_spike_z(follows))
+    out.update(inactive_flag=out["inactive_share"] > formula.INACTIVE_FLAG,
+               mass_followers_flag=out["mass_followers_share"] > formula.MASS_FLAG,
+               burst_or_empty_flag=out["burst_or_empty_share"] > formula.BURST_FLAG,
+               follow_spike_flag=out["follow_spike_z"] >= formula.SPIKE_Z and max(follows) >= formula.SPIKE_MIN_FOLLOWS)
+    out["audience_score"] = formula.audience_score(
+        inactive=out["inactive_share"], mass=out["mass_followers_share"], burst_or_empty=out["burst_or_empty_share"],
+        spike_flag=out["follow_spike_flag"])
+    return out
+
+
+def _commerce(days: dict | None, orders: dict | None, reviews: tuple[int, int] | None) -> dict:
+    out = {"conversion": None, "on_time_rate": None, "refund_rate": None, "review_average": None, "review_count": 0}
+    if days and days["product_views"] >= formula.MIN_PRODUCT_VIEWS:
+        out["conversion"] = days["orders"] / days["product_views"]
+    if orders and orders["orders"] >= formula.MIN_ORDERS:
+        out["on_time_rate"] = orders["on_time"] / orders["orders"]
+        out["refund_rate"] = orders["refunded"] / orders["orders"]
+    if reviews:
+        total, count = reviews
+        out["review_count"] = count
+        if count >= formula.MIN_REVIEWS:
+            out["review_average"] = total / count
+    return out
+
+
+def _score(rows: list[dict]) -> None:
+    """Percentiles within (category, band), components, the overall score and both ranks, in place."""
+    groups = defaultdict(list)
+    for row in rows:
+        groups[(row["category"], row["band"])].append(row)
+    for members in groups.values():
+        for term in formula.INPUTS:
+            values = [row.get(term.name) for row in members]
+            for row, pct in zip(members, formula.percentiles(values, higher_is_better=term.higher_is_better),
+                                strict=True):
+                row[f"{term.name}_pct"] = pct
+    for row in rows:
+        by_component = defaultdict(list)
+        for term in formula.INPUTS:
+            by_component[term.component].append(row[f"{term.name}_pct"])
+        row["engagement_score"] = formula.mean_or_none(by_component[formula.ENGAGEMENT])
+        row["growth_score"] = formula.mean_or_none(by_component[formula.GROWTH])
+        row["commerce_score"] = formula.mean_or_none(by_component[formula.COMMERCE])
+        row.setdefault("audience_score", None)
+        row["score"] = formula.overall({
+            formula.ENGAGEMENT: row["engagement_score"], formula.GROWTH: row["growth_score"],
+            formula.AUDIENCE: row["audience_score"], formula.COMMERCE: row["commerce_score"]})
+    ranked = sorted((row for row in rows if row["score"] is not None), key=lambda r: (-r["score"], r["account_id"]))
+    for rank, row in enumerate(ranked, 1):
+        row["rank"] = rank
+    for members in groups.values():
+        scored = sorted((r for r in members if r["score"] is not None), key=lambda r: (-r["score"], r["account_id"]))
+        for rank, row in enumerate(scored, 1):
+            row["group_rank"] = rank
+            row["group_size"] = len(scored)
