@@ -40,6 +40,7 @@ urlpatterns += [
     path("", include("vitrina.reviews.urls")),
     path("", include("vitrina.notifications.urls")),
     path("", include("vitrina.messaging.urls")),
+    path("", include("vitrina.insights.urls")),
     # Last: /<username>/ catches every remaining single segment.
     path("", include("vitrina.social.urls")),
     path("<str:username>/", profile_views.profile, name="profile"),
