@@ -43,3 +43,17 @@ def test_seed_demo_builds_explore_so_the_first_visit_shows_it(page_client, monke
     monkeypatch.setattr(ranking, "_pool_cold", lambda: [])  # what it shows comes from the build
     page = page_client().get("/explore/").content.decode()
     assert page.count('data-testid="grid-item"') > 10
+
+
+def test_seed_demo_gives_the_shops_a_month_of_insights(page_client):
+    from vitrina.insights.models import AccountDay, Hit
+
+    call_command("seed_demo", verbosity=0)
+    shop = User.objects.get(username="coffee.corner")
+    days = AccountDay.objects.filter(account_id=shop.pk)
+    assert days.count() >= 30 and sum(d.views for d in days) > 0
+    hits = Hit.objects.count()
+    call_command("seed_demo", verbosity=0)
+    assert Hit.objects.count() == hits  # once
+    response = page_client(shop).get("/insights/?days=28")
+    assert response.status_code == 200 and response.context["data"].current.views > 0
