@@ -252,3 +252,15 @@ def test_revenue_sums_exactly_per_currency(world):
     day = AccountDay.objects.get(account_id=shop.pk, day=DAY)
     assert day.revenue == {"RUB": "0.30", "BDT": "999.99"} and day.orders == 3
     assert sum(Decimal(v) for v in day.revenue.values()) == Decimal("1000.29")
+
+
+def test_a_top_posts_reach_is_distinct_over_the_period(world):
+    shop, a, b, c, p1, p2 = world
+    recording.write_rows([row(Kind.POST_VIEW, shop, a, post=p1, when=at(9)),
+                          row(Kind.POST_VIEW, shop, a, post=p1, when=at(9) - 2 * 86400),
+                          row(Kind.POST_VIEW, shop, b, post=p2, when=at(9))])
+    services.fold_day(DAY)
+    services.fold_day(DAY - timedelta(days=2))
+    data = selectors.insights_for(shop, shop, 7, today=TODAY)
+    assert [(p["post_id"], p["reach"], p["views"]) for p in data.top_by_reach] == [(p2.pk, 1, 1), (p1.pk, 1, 2)]
+    assert data.current.reach == 2  # ann and bob, not 3 daily reaches

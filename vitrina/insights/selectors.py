@@ -191,13 +191,24 @@ def _posts(account: User, rows: list[AccountDay], start: date, end: date) -> tup
     rate = round(statistics.median(rates) * 100, 2) if rates else None
     captions = dict(Post.objects.filter(pk__in=list(stats), author=account).values_list("id", "caption"))
 
-    def top(key):
-        best = sorted((s for s in stats.values() if s["post_id"] in captions and s[key]),
+    # The daily rows sum reach day by day; the few candidates get their distinct reach over the period.
+    candidates = sorted((s for s in stats.values() if s["post_id"] in captions),
+                        key=lambda s: (-s["reach"], -s["post_id"]))[:TOP_POSTS * 2]
+    if candidates:
+        distinct = dict(Hit.objects.filter(post_id__in=[s["post_id"] for s in candidates], kind=Kind.POST_VIEW,
+                                           created_at__gte=since, created_at__lt=until, viewer_id__isnull=False)
+                        .values("post_id").annotate(n=Count("viewer_id", distinct=True)).order_by()
+                        .values_list("post_id", "n"))
+        for s in candidates:
+            s["reach"] = distinct.get(s["post_id"], 0)
+
+    def top(key, pool):
+        best = sorted((s for s in pool if s["post_id"] in captions and s[key]),
                       key=lambda s: (-s[key], -s["post_id"]))[:TOP_POSTS]
         return [{"post_id": s["post_id"], "caption": captions[s["post_id"]][:80], "reach": s["reach"],
                  "views": s["views"], "interactions": s["interactions"]} for s in best]
 
-    return rate, top("reach"), top("interactions")
+    return rate, top("reach", candidates), top("interactions", stats.values())
 
 
 def audience_of(account: User) -> dict | None:
