@@ -264,3 +264,14 @@ def test_a_top_posts_reach_is_distinct_over_the_period(world):
     data = selectors.insights_for(shop, shop, 7, today=TODAY)
     assert [(p["post_id"], p["reach"], p["views"]) for p in data.top_by_reach] == [(p2.pk, 1, 1), (p1.pk, 1, 2)]
     assert data.current.reach == 2  # ann and bob, not 3 daily reaches
+
+
+def test_midnight_belongs_to_the_day_it_starts(world):
+    shop, a, b, c, p1, p2 = world
+    recording.write_rows([row(Kind.POST_VIEW, shop, a, post=p1, when=at(0)),
+                          row(Kind.POST_VIEW, shop, b, post=p1, when=at(0) + 86400)])
+    like = Like.objects.create(user=a, post=p1)
+    Like.objects.filter(pk=like.pk).update(created_at=datetime.fromtimestamp(at(0), UTC))
+    services.fold_day(DAY)
+    day = AccountDay.objects.get(account_id=shop.pk, day=DAY)
+    assert (day.views, day.interactions) == (1, 1)

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from vitrina.accounts.models import User
 from vitrina.core.errors import Forbidden
 from vitrina.insights.models import AccountDay, Hit, Kind, PostDay
-from vitrina.insights.services import day_bounds
+from vitrina.insights.services import day_bounds, db_time
 from vitrina.messaging.models import Message
 from vitrina.posts.models import Comment, Like, Post, Save
 
@@ -136,7 +136,7 @@ def _engaged(account_id: int, start: date, end: date) -> int:
            f"UNION ALL SELECT author_id FROM {comment} WHERE {own} UNION ALL SELECT user_id FROM {save} WHERE {own} "
            f"UNION ALL SELECT sender_id FROM {message} WHERE {own}) i WHERE who <> %s")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [account_id, since, until] * 4 + [account_id])
+        cursor.execute(sql, [account_id, db_time(since), db_time(until)] * 4 + [account_id])
         return cursor.fetchone()[0]
 
 

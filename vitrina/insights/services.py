@@ -58,9 +58,9 @@ def _drop_uncounted(start: datetime, end: datetime) -> None:
     hits.filter(account_id__in=in_blocks).filter(Exists(blocked)).delete()
 
 
-def _interactions_sql(group: str) -> str:
-    """Likes, comments, saves and shares (posts sent in messages) made in [start, end) on posts by
-    others than their author, grouped by `group` ("author" or "post")."""
+def _interactions(group: str) -> str:
+    """Likes, comments, saves and shares (posts sent in messages) made in [start, end) on posts by others
+    than their author, counted per author (with the distinct accounts behind them) or per post."""
     post, like, comment, save, message = (m._meta.db_table for m in (Post, Like, Comment, Save, Message))
     window = "created_at >= %s AND created_at < %s"
     rows = (f"SELECT post_id, user_id AS who FROM {like} WHERE {window} "
@@ -68,65 +68,80 @@ def _interactions_sql(group: str) -> str:
             f"UNION ALL SELECT post_id, user_id FROM {save} WHERE {window} "
             f"UNION ALL SELECT post_id, sender_id FROM {message} WHERE post_id IS NOT NULL AND {window}")
     if group == "author":
-        select, by = "p.author_id, COUNT(*), COUNT(DISTINCT i.who)", "p.author_id"
+        select, by = "p.author_id, COUNT(*) AS n, COUNT(DISTINCT i.who) AS engaged", "p.author_id"
     else:
-        select, by = "p.id, p.author_id, COUNT(*)", "p.id, p.author_id"
+        select, by = "p.id, p.author_id, COUNT(*) AS n", "p.id, p.author_id"
     return (f"SELECT {select} FROM ({rows}) i JOIN {post} p ON p.id = i.post_id "
             f"WHERE i.who <> p.author_id GROUP BY {by}")
 
 
-def _run(sql: str, params: list) -> list[tuple]:
+def db_time(moment: datetime):
+    """A datetime as the database stores it, for raw SQL (SQLite compares text: no offset there)."""
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
+def _execute(sql: str, params: list) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
-def _account_rows(day: date, start: datetime, end: datetime) -> list[AccountDay]:
-    hits = Hit.objects.filter(created_at__gte=start, created_at__lt=end)
-    counted = {"views": Count("id", filter=Q(kind=Kind.POST_VIEW)),
-               "reach": Count("viewer_id", distinct=True, filter=Q(kind=Kind.POST_VIEW))}
-    counted |= {field: Count("id", filter=Q(kind=kind)) for kind, field in KIND_FIELDS.items()}
-    rows: dict[int, dict] = {}
-    for row in hits.values("account_id").annotate(**counted).order_by():
-        rows[row.pop("account_id")] = row
-    for account_id, currency, total in (hits.filter(kind=Kind.ORDER).exclude(currency="")
-                                        .values_list("account_id", "currency").annotate(Sum("amount")).order_by()):
-        revenue = rows[account_id].setdefault("revenue", {})
-        revenue[currency] = str(Decimal(total or 0).quantize(Decimal("0.01")))
-    window = [start, end] * 4
-    for account_id, interactions, engaged in _run(_interactions_sql("author"), window):
-        rows.setdefault(account_id, {}).update(interactions=interactions, engaged=engaged)
-    # Creator and business accounts get a row every day (their followers), active or not.
-    professional = User.objects.filter(account_type__in=[AccountType.CREATOR, AccountType.BUSINESS], is_active=True)
-    for account_id in professional.values_list("id", flat=True):
-        rows.setdefault(account_id, {})
-    # Followers at the end of the day: now, less what changed after it (see the docstring).
+def _count_kind(kind: int) -> str:
+    return f"SUM(CASE WHEN kind = {int(kind)} THEN 1 ELSE 0 END)"
+
+
+def _fold_accounts(day: date, start: datetime, end: datetime) -> None:
+    """One INSERT ... SELECT: the day's hits, the interactions and every creator and business account
+    (their followers every day), summed per account; then followers, revenue and what came after."""
+    table, hit, user = AccountDay._meta.db_table, Hit._meta.db_table, User._meta.db_table
+    fields = ["views", "reach", *KIND_FIELDS.values(), "interactions", "engaged"]
+    # The first SELECT of the UNION names the columns.
+    from_hits = ", ".join(f"{expr} AS {name}" for expr, name in zip(
+        [_count_kind(Kind.POST_VIEW), f"COUNT(DISTINCT CASE WHEN kind = {int(Kind.POST_VIEW)} THEN viewer_id END)",
+         *(_count_kind(kind) for kind in KIND_FIELDS), "0", "0"], fields))
+    nothing = ", ".join(["0"] * (len(fields) - 2))
+    empty_json = "'{}'::jsonb" if connection.vendor == "postgresql" else "'{}'"
+    sql = (f"INSERT INTO {table} (account_id, day, {', '.join(fields)}, revenue) "
+           f"SELECT account_id, %s, {', '.join(f'SUM({f})' for f in fields)}, {empty_json} FROM ("
+           f"SELECT account_id, {from_hits} FROM {hit} WHERE created_at >= %s AND created_at < %s GROUP BY account_id "
+           f"UNION ALL SELECT i.author_id, {nothing}, i.n, i.engaged FROM ({_interactions('author')}) i "
+           f"UNION ALL SELECT id, {nothing}, 0, 0 FROM {user} WHERE is_active AND account_type IN (%s, %s)"
+           f") x GROUP BY account_id")
+    since, until, on = db_time(start), db_time(end), connection.ops.adapt_datefield_value(day)
+    _execute(sql, [on, since, until, *[since, until] * 4, AccountType.CREATOR, AccountType.BUSINESS])
+    # Followers now, taken back by the follows recorded after the day (see the module's docstring).
+    _execute(f"UPDATE {table} SET followers = (SELECT followers_count FROM {user} u WHERE u.id = {table}.account_id) "
+             f"WHERE day = %s", [on])
+    AccountDay.objects.filter(day=day, followers__isnull=True).delete()  # accounts gone: purged with their hits
     later = (Hit.objects.filter(created_at__gte=end, kind__in=[Kind.FOLLOW, Kind.UNFOLLOW])
              .values("account_id").annotate(net=Count("id", filter=Q(kind=Kind.FOLLOW))
                                             - Count("id", filter=Q(kind=Kind.UNFOLLOW))).order_by())
-    net_after = {row["account_id"]: row["net"] for row in later}
-    followers = dict(User.objects.filter(pk__in=list(rows)).values_list("id", "followers_count")) if len(
-        rows) < 30000 else dict(User.objects.values_list("id", "followers_count"))
-    objs = []
-    for account_id, fields in rows.items():
-        now = followers.get(account_id)
-        if now is None:
-            continue  # the account is gone; its hits go with its purge
-        fields["followers"] = max(0, now - net_after.get(account_id, 0))
-        objs.append(AccountDay(account_id=account_id, day=day, **fields))
-    return objs
+    net_after = {row["account_id"]: row["net"] for row in later if row["net"]}
+    revenue: dict[int, dict] = {}
+    for account_id, currency, total in (Hit.objects.filter(created_at__gte=start, created_at__lt=end, kind=Kind.ORDER)
+                                        .exclude(currency="").values_list("account_id", "currency")
+                                        .annotate(Sum("amount")).order_by()):
+        revenue.setdefault(account_id, {})[currency] = str(Decimal(total or 0).quantize(Decimal("0.01")))
+    changed = list(AccountDay.objects.filter(day=day, account_id__in=set(net_after) | set(revenue)))
+    for row in changed:
+        row.followers = max(0, row.followers - net_after.get(row.account_id, 0))
+        row.revenue = revenue.get(row.account_id, {})
+    AccountDay.objects.bulk_update(changed, ["followers", "revenue"], batch_size=500)
 
 
-def _post_rows(day: date, start: datetime, end: datetime) -> list[PostDay]:
-    views = (Hit.objects.filter(created_at__gte=start, created_at__lt=end, kind=Kind.POST_VIEW,
-                                post_id__isnull=False)
-             .values("post_id", "account_id")
-             .annotate(views=Count("id"), reach=Count("viewer_id", distinct=True)).order_by())
-    rows = {row["post_id"]: row for row in views}
-    for post_id, account_id, interactions in _run(_interactions_sql("post"), [start, end] * 4):
-        rows.setdefault(post_id, {"post_id": post_id, "account_id": account_id})["interactions"] = interactions
-    existing = set(Post.objects.filter(pk__in=list(rows)).values_list("id", flat=True)) if len(rows) < 30000 else None
-    return [PostDay(day=day, **row) for post_id, row in rows.items() if existing is None or post_id in existing]
+def _fold_posts(day: date, start: datetime, end: datetime) -> None:
+    table, hit, post = PostDay._meta.db_table, Hit._meta.db_table, Post._meta.db_table
+    sql = (f"INSERT INTO {table} (post_id, account_id, day, views, reach, interactions) "
+           f"SELECT post_id, account_id, %s, SUM(views), SUM(reach), SUM(interactions) FROM ("
+           f"SELECT post_id, account_id, COUNT(*) AS views, COUNT(DISTINCT viewer_id) AS reach, 0 AS interactions "
+           f"FROM {hit} WHERE kind = {int(Kind.POST_VIEW)} AND post_id IS NOT NULL "
+           f"AND created_at >= %s AND created_at < %s GROUP BY post_id, account_id "
+           f"UNION ALL SELECT i.id, i.author_id, 0, 0, i.n FROM ({_interactions('post')}) i"
+           f") x GROUP BY post_id, account_id")
+    since, until, on = db_time(start), db_time(end), connection.ops.adapt_datefield_value(day)
+    _execute(sql, [on, since, until, *[since, until] * 4])
+    # Views of posts deleted since: their rows go (the post's hits went with it or will at the prune).
+    _execute(f"DELETE FROM {table} WHERE day = %s AND NOT EXISTS (SELECT 1 FROM {post} p WHERE p.id = {table}.post_id)",
+             [on])
 
 
 def fold_day(day: date) -> tuple[int, int]:
@@ -134,13 +149,11 @@ def fold_day(day: date) -> tuple[int, int]:
     start, end = day_bounds(day)
     with transaction.atomic():
         _drop_uncounted(start, end)
-        accounts = _account_rows(day, start, end)
-        posts = _post_rows(day, start, end)
         AccountDay.objects.filter(day=day).delete()
         PostDay.objects.filter(day=day).delete()
-        AccountDay.objects.bulk_create(accounts, batch_size=2000)
-        PostDay.objects.bulk_create(posts, batch_size=2000)
-    return len(accounts), len(posts)
+        _fold_accounts(day, start, end)
+        _fold_posts(day, start, end)
+    return AccountDay.objects.filter(day=day).count(), PostDay.objects.filter(day=day).count()
 
 
 def fold_recent(*, now: datetime | None = None) -> None:
