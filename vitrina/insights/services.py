@@ -131,12 +131,12 @@ def _fold_accounts(day: date, start: datetime, end: datetime) -> None:
 def _fold_posts(day: date, start: datetime, end: datetime) -> None:
     table, hit, post = PostDay._meta.db_table, Hit._meta.db_table, Post._meta.db_table
     sql = (f"INSERT INTO {table} (post_id, account_id, day, views, reach, interactions) "
-           f"SELECT post_id, account_id, %s, SUM(views), SUM(reach), SUM(interactions) FROM ("
+           f"SELECT post_id, MAX(account_id), %s, SUM(views), SUM(reach), SUM(interactions) FROM ("
            f"SELECT post_id, account_id, COUNT(*) AS views, COUNT(DISTINCT viewer_id) AS reach, 0 AS interactions "
            f"FROM {hit} WHERE kind = {int(Kind.POST_VIEW)} AND post_id IS NOT NULL "
            f"AND created_at >= %s AND created_at < %s GROUP BY post_id, account_id "
            f"UNION ALL SELECT i.id, i.author_id, 0, 0, i.n FROM ({_interactions('post')}) i"
-           f") x GROUP BY post_id, account_id")
+           f") x GROUP BY post_id")  # one row a post, whatever a crafted hit says its account is
     since, until, on = db_time(start), db_time(end), connection.ops.adapt_datefield_value(day)
     _execute(sql, [on, since, until, *[since, until] * 4])
     # Views of posts deleted since: their rows go (the post's hits went with it or will at the prune).
