@@ -186,7 +186,8 @@ def test_fold_is_idempotent(world):
 def test_followers_on_an_older_day_take_back_later_follows(world):
     shop, a, b, c, p1, p2 = world
     User.objects.filter(pk=shop.pk).update(followers_count=5)
-    recording.write_rows([row(Kind.FOLLOW, shop, a, when=at(10) + 86400), row(Kind.FOLLOW, shop, b, when=at(11) + 86400),
+    recording.write_rows([row(Kind.FOLLOW, shop, a, when=at(10) + 86400),
+                          row(Kind.FOLLOW, shop, b, when=at(11) + 86400),
                           row(Kind.UNFOLLOW, shop, c, when=at(12) + 86400)])
     services.fold_day(DAY)
     assert AccountDay.objects.get(account_id=shop.pk, day=DAY).followers == 4  # 5 now, +2 −1 since

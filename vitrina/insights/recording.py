@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
 from redis import RedisError
 
 from vitrina.core.cache import VitrinaRedisCache
@@ -100,7 +101,8 @@ def _redis():
 
 
 def write_rows(rows: list[tuple]) -> int:
-    """Rows as hit() buffers them, in one bulk insert; a repeated post view within the hour is dropped by the unique constraint."""
+    """Rows as hit() buffers them, in one bulk insert; a repeated post view within the hour is dropped
+    by the unique constraint."""
     if not rows:
         return 0
     objs = []
@@ -108,7 +110,8 @@ def write_rows(rows: list[tuple]) -> int:
         objs.append(Hit(kind=kind, account_id=account_id, viewer_id=viewer_id, post_id=post_id,
                         product_id=product_id, source=source, amount=None if amount is None else Decimal(amount),
                         currency=currency, hour=int(at // 3600), created_at=datetime.fromtimestamp(at, UTC)))
-    Hit.objects.bulk_create(objs, batch_size=1000, ignore_conflicts=True)
+    with transaction.atomic():  # one commit for all the batches
+        Hit.objects.bulk_create(objs, batch_size=1000, ignore_conflicts=True)
     return len(objs)
 
 
