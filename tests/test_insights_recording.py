@@ -116,3 +116,18 @@ def test_flush_writes_the_buffer_and_the_redis_list(settings):
         recording.hit(kind=Kind.PROFILE_VISIT, account_id=1, viewer_id=viewer)
     assert recording.flush() == recording.DRAIN_BATCH + 7
     assert client.llen(key) == 0 and Hit.objects.count() == recording.DRAIN_BATCH + 7
+
+
+@pytest.mark.django_db
+def test_the_periodic_jobs_drain_fold_and_prune(make_user):
+    from vitrina.core.scheduler import JOBS
+    from vitrina.insights.models import AccountDay
+    from vitrina.insights.tasks import insights_fold, insights_prune
+
+    assert {"insights.drain", "insights.fold", "insights.prune"} <= set(JOBS)
+    brand, ann = make_user("lumen", account_type="business"), make_user("ann")
+    recording.hit(kind=Kind.PROFILE_VISIT, account_id=brand.pk, viewer_id=ann.pk, source="profile")
+    insights_fold.call()  # writes what waits, then folds today and yesterday
+    assert AccountDay.objects.get(account_id=brand.pk, day=Hit.objects.get().created_at.date()).profile_visits == 1
+    insights_prune.call()
+    assert Hit.objects.count() == 1  # today's hit is kept
