@@ -51,3 +51,17 @@ def test_seed_demo_puts_its_shops_in_the_rating(page_client):
     for shop in ("coffee.corner", "orbit.outfitters", "nebula.prints", "dhaka.crafts", "moscow.linen", "dhaka.tea"):
         assert f'href="/rankings/{shop}/"' in listed
     assert page_client().get("/rankings/coffee.corner/").status_code == 200
+
+
+def test_seed_demo_gives_the_shops_a_month_of_insights(page_client):
+    from vitrina.insights.models import AccountDay, Hit
+
+    call_command("seed_demo", verbosity=0)
+    shop = User.objects.get(username="coffee.corner")
+    days = AccountDay.objects.filter(account_id=shop.pk)
+    assert days.count() >= 30 and sum(d.views for d in days) > 0
+    hits = Hit.objects.count()
+    call_command("seed_demo", verbosity=0)
+    assert Hit.objects.count() == hits  # once
+    response = page_client(shop).get("/insights/?days=28")
+    assert response.status_code == 200 and response.context["data"].current.views > 0

@@ -4,6 +4,7 @@ from vitrina.accounts.api import router as accounts_router
 from vitrina.core.api import VitrinaAPI, install_error_handlers
 from vitrina.feed.api import router as feed_router
 from vitrina.feed.explore_api import router as explore_router
+from vitrina.insights.api import router as insights_router
 from vitrina.lifecycle.api import router as lifecycle_router
 from vitrina.notifications.api import router as notifications_router
 from vitrina.messaging.api import router as messaging_router
@@ -44,3 +45,4 @@ api.add_router("", push_router)
 api.add_router("", notifications_router)
 api.add_router("", messaging_router)
 api.add_router("", rankings_router)
+api.add_router("", insights_router)

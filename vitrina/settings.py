@@ -210,8 +210,19 @@ FEED_PULL_THRESHOLD = env_int("FEED_PULL_THRESHOLD", 10_000)
 # Who reads the outbox (vitrina.events): {name: "dotted.path.to.handle"}; each consumer gets every
 # event once, in its own transaction, from a task run after each change and every half minute.
 EVENT_CONSUMERS: dict[str, str] = {"notifications": "vitrina.notifications.consumer.handle"}
+EVENT_CONSUMERS["insights"] = "vitrina.insights.consumer.handle"
 # Days an event is kept once every consumer has applied it.
 EVENT_RETENTION_DAYS = env_int("EVENT_RETENTION_DAYS", 30)
+
+# --- Insights (vitrina.insights) ------------------------------------------------
+# Days the raw hits are kept (reach over a period is counted from them).
+INSIGHTS_RETENTION_DAYS = env_int("INSIGHTS_RETENTION_DAYS", 90)
+# Days the daily folds per account and per post are kept.
+INSIGHTS_AGGREGATE_DAYS = env_int("INSIGHTS_AGGREGATE_DAYS", 730)
+# Below this many followers the audience breakdown is hidden, so no single follower can be picked out.
+INSIGHTS_MIN_AUDIENCE = env_int("INSIGHTS_MIN_AUDIENCE", 100)
+# Seconds a process keeps recorded hits before sending them on (sooner once 500 are waiting).
+INSIGHTS_FLUSH_SECONDS = env_int("INSIGHTS_FLUSH_SECONDS", 5)
 
 # --- Live (the socket at /ws: vitrina.live, docs/live.md) -------------------------
 # The channel layer carries socket messages between processes: in-memory (one ASGI process, which then

@@ -41,6 +41,7 @@ urlpatterns += [
     path("", include("vitrina.notifications.urls")),
     path("", include("vitrina.messaging.urls")),
     path("", include("vitrina.rankings.urls")),
+    path("", include("vitrina.insights.urls")),
     # Last: /<username>/ catches every remaining single segment.
     path("", include("vitrina.social.urls")),
     path("<str:username>/", profile_views.profile, name="profile"),

@@ -60,7 +60,8 @@ class Hit(models.Model):
                                     name="insights_hit_post_view_once_an_hour"),
         ]
         indexes = [
-            models.Index(fields=["account_id", "kind", "created_at"], name="insights_hit_account"),
+            # viewer_id last: reach over a period (distinct viewers) is read from the index alone.
+            models.Index(fields=["account_id", "kind", "created_at", "viewer_id"], name="insights_hit_account_viewer"),
             models.Index(fields=["post_id", "created_at"], name="insights_hit_post"),
             models.Index(fields=["created_at"], name="insights_hit_created"),
         ]

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from vitrina.accounts.models import Block, User
+from vitrina.insights import services as insights_services
 from vitrina.lifecycle import counters, exports
 from vitrina.lifecycle.models import AccountDeletion, DataExport
 from vitrina.media import images
@@ -50,6 +51,7 @@ def account_purge(*, user: User) -> None:
         Block.objects.filter(Q(blocker=user) | Q(blocked=user)).delete()
         TimelineEntry.objects.filter(owner_id=user.pk).delete()
         TimelineState.objects.filter(owner_id=user.pk).delete()
+        insights_services.account_forget(account_id=user.pk)
         User.objects.filter(pk=user.pk).delete()
         account_ids.discard(user.pk)
         counters.recount(account_ids=account_ids, post_ids=post_ids)

@@ -8,6 +8,7 @@ and is never bought by surprise.
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -15,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from vitrina.core.errors import InvalidInput, NotFound
 from vitrina.core.throttle import rate_limit
+from vitrina.insights import recording
+from vitrina.insights.models import Kind
 from vitrina.orders import pricing
 from vitrina.orders.models import MAX_CART_QUANTITY, CartLine
 from vitrina.shop.models import Product, ProductStatus, ProductVariant
@@ -78,6 +81,15 @@ def cart_add(*, buyer, variant_id, quantity) -> CartLine:
     variant_id = parse_id(variant_id, field_name="variant_id")
     quantity = parse_quantity(quantity)
     variant = _buyable_variant(buyer=buyer, variant_id=variant_id)
+    line = _cart_put(buyer=buyer, variant=variant, quantity=quantity)
+    # For the shop's insights, once the line is committed (a buffer append: no write here).
+    transaction.on_commit(partial(recording.hit, kind=Kind.ADD_TO_CART, account_id=variant.shop.owner_id,
+                                  viewer_id=buyer.pk, product_id=variant.product_id, source="shop",
+                                  staff=buyer.is_staff))
+    return line
+
+
+def _cart_put(*, buyer, variant, quantity) -> CartLine:
     try:
         with transaction.atomic():
             line = CartLine.objects.select_for_update().filter(buyer=buyer, variant=variant).first()
@@ -96,7 +108,7 @@ def cart_add(*, buyer, variant_id, quantity) -> CartLine:
             return line
     except IntegrityError:
         # A second tap created the line meanwhile: add to it.
-        return cart_add(buyer=buyer, variant_id=variant_id, quantity=quantity)
+        return _cart_put(buyer=buyer, variant=variant, quantity=quantity)
 
 
 def _own_line(*, buyer, line_id) -> CartLine:

@@ -12,6 +12,8 @@ from vitrina.core.errors import NotFound
 from vitrina.core.htmx import render_htmx
 from vitrina.core.pagination import InvalidCursor
 from vitrina.core.views import not_found_as_404
+from vitrina.insights import recording
+from vitrina.insights.models import Kind
 from vitrina.posts import selectors as post_selectors
 from vitrina.social import selectors as social_selectors
 from vitrina.social import visibility
@@ -38,6 +40,8 @@ def profile(request, username):
         return _to_new_name(request, username)
     rel = visibility.relationship(request.user, target)
     can_see = visibility.sees_content(request.user, target, rel)
+    if not request.htmx:  # the page itself, not its next grid pages
+        recording.hit_by(request.user, kind=Kind.PROFILE_VISIT, account_id=target.pk, source="profile")
     page = None
     if can_see:
         try:

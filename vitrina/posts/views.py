@@ -10,6 +10,8 @@ from vitrina.core.htmx import render_htmx
 from vitrina.core.http import add_retry_after, safe_next
 from vitrina.core.pagination import InvalidCursor
 from vitrina.core.views import not_found_as_404
+from vitrina.insights import recording
+from vitrina.insights.models import Kind
 from vitrina.posts import selectors, services
 from vitrina.posts.forms import CommentForm, PostEditForm, PostForm
 from vitrina.posts.frames import FrameChoice
@@ -44,6 +46,8 @@ def create(request):
 @not_found_as_404
 def detail(request, post_id):
     post = selectors.post_get(viewer=request.user, post_id=post_id)
+    if not request.htmx:  # the page, not its next comments
+        recording.hit_by(request.user, kind=Kind.POST_VIEW, account_id=post.author_id, post_id=post.pk, source="post")
     try:
         comments = selectors.comments_page(viewer=request.user, post=post, cursor=request.GET.get("cursor"))
     except InvalidCursor:

@@ -34,15 +34,16 @@ def account_get(request, username: str):
 
 
 @router.post("/accounts/{username}/follow", response=FollowStateOut, auth=REQUIRED)
-def follow(request, username: str):
+def follow(request, username: str, source: str = ""):
+    """`source`: where the follow button was (post, profile, explore, search, feed), for the account's insights."""
     target = selectors.profile_get(viewer=request.auth, username=username)
-    return {"state": services.follow_create(follower=request.auth, target=target)}
+    return {"state": services.follow_create(follower=request.auth, target=target, source=source)}
 
 
 @router.delete("/accounts/{username}/follow", response=FollowStateOut, auth=REQUIRED)
-def unfollow(request, username: str):
+def unfollow(request, username: str, source: str = ""):
     target = selectors.profile_get(viewer=request.auth, username=username)
-    return {"state": services.follow_delete(follower=request.auth, target=target)}
+    return {"state": services.follow_delete(follower=request.auth, target=target, source=source)}
 
 
 @router.delete("/me/followers/{username}", response={204: None}, auth=REQUIRED)

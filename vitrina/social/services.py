@@ -23,6 +23,10 @@ from vitrina.social.models import Follow, FollowRequest
 from vitrina.social.selectors import following_key
 
 
+# Where a follow button may be, as the follow and unfollow events carry it (insights count by it).
+FOLLOW_SOURCES = frozenset({"post", "profile", "explore", "search", "feed"})
+
+
 class FollowState:
     FOLLOWING = "following"
     REQUESTED = "requested"
@@ -44,20 +48,22 @@ def _forget_following(follower_id: int) -> None:
     transaction.on_commit(partial(cache.delete, following_key(follower_id)))
 
 
-def _follow_insert(*, follower: User, target: User) -> bool:
-    """Add the Follow row and its counters; False when it already existed."""
+def _follow_insert(*, follower: User, target: User, source: str = "") -> bool:
+    """Add the Follow row and its counters; False when it already existed. `source`: where the
+    follow button was (post, profile, explore, search), carried in the event for insights."""
     try:
         with transaction.atomic():
             Follow.objects.create(follower=follower, target=target)
             _bump_counters(follower_id=follower.pk, target_id=target.pk, delta=1)
-            record(kinds.FOLLOW_CREATED, actor=follower, recipient=target, subject=target)
+            record(kinds.FOLLOW_CREATED, actor=follower, recipient=target, subject=target,
+                   data={"source": source} if source else None)
     except IntegrityError:
         return False
     _forget_following(follower.pk)
     return True
 
 
-def _follow_remove(*, follower_id: int, target_id: int, actor: User) -> bool:
+def _follow_remove(*, follower_id: int, target_id: int, actor: User, source: str = "") -> bool:
     """`actor`: who ended it (the follower, the account removing a follower, or a block's author)."""
     with transaction.atomic():
         deleted, _rows = Follow.objects.filter(follower_id=follower_id, target_id=target_id).delete()
@@ -65,7 +71,8 @@ def _follow_remove(*, follower_id: int, target_id: int, actor: User) -> bool:
             _bump_counters(follower_id=follower_id, target_id=target_id, delta=-1)
             _forget_following(follower_id)
             record(kinds.FOLLOW_DELETED, actor=actor, recipient_id=target_id, subject_type="user",
-                   subject_id=target_id, data={"follower": follower_id, "target": target_id})
+                   subject_id=target_id, data={"follower": follower_id, "target": target_id}
+                   | ({"source": source} if source else {}))
     return bool(deleted)
 
 
@@ -106,7 +113,7 @@ def _check_can_follow(*, follower: User, target: User) -> None:
         raise Conflict(_("Unblock this account to follow it."), code="blocking")
 
 
-def follow_create(*, follower: User, target: User) -> str:
+def follow_create(*, follower: User, target: User, source: str = "") -> str:
     """Follow a public account, or ask to follow a private one. Idempotent.
 
     Both rows are locked first, so blocks and privacy are read as they are now (not from a
@@ -114,6 +121,7 @@ def follow_create(*, follower: User, target: User) -> str:
     """
     if follower.pk == target.pk:
         raise InvalidInput(_("You can't follow yourself."), code="cannot_follow_self")
+    source = source if source in FOLLOW_SOURCES else ""
     throttle.rate_limit(action="follow", ident=follower.pk)
     with transaction.atomic():
         follower, target = _lock_pair(follower, target)
@@ -125,17 +133,17 @@ def follow_create(*, follower: User, target: User) -> str:
             if created:
                 record(kinds.FOLLOW_REQUESTED, actor=follower, recipient=target, subject=target)
             return FollowState.REQUESTED
-        _follow_insert(follower=follower, target=target)
+        _follow_insert(follower=follower, target=target, source=source)
     return FollowState.FOLLOWING
 
 
-def follow_delete(*, follower: User, target: User) -> str:
+def follow_delete(*, follower: User, target: User, source: str = "") -> str:
     """Unfollow, or withdraw a pending request. Idempotent."""
     with transaction.atomic():
         withdrawn, _rows = FollowRequest.objects.filter(requester=follower, target=target).delete()
         if withdrawn:
             record(kinds.FOLLOW_REQUEST_WITHDRAWN, actor=follower, recipient=target, subject=target)
-        _follow_remove(follower_id=follower.pk, target_id=target.pk, actor=follower)
+        _follow_remove(follower_id=follower.pk, target_id=target.pk, actor=follower, source=source)
     return FollowState.NONE
 
 

@@ -32,6 +32,12 @@ def people(request, username, which):
     return render_htmx(request, "social/people.html", "social/_people_rows.html", context)
 
 
+def follow_source(data) -> str:
+    """Where the tapped follow button was, for insights; anything else is dropped."""
+    source = data.get("source", "")
+    return source if source in services.FOLLOW_SOURCES else ""
+
+
 def _back(request, fallback):
     return redirect(safe_next(request, fallback))
 
@@ -44,9 +50,9 @@ def follow(request, username):
     throttled = None
     try:
         if request.POST.get("action") == "unfollow":
-            services.follow_delete(follower=request.user, target=target)
+            services.follow_delete(follower=request.user, target=target, source=follow_source(request.POST))
         else:
-            services.follow_create(follower=request.user, target=target)
+            services.follow_create(follower=request.user, target=target, source=follow_source(request.POST))
     except NotFound:
         raise  # a 404 page (not_found_as_404), not a message
     except Throttled as exc:
@@ -59,6 +65,7 @@ def follow(request, username):
         rel = visibility.relationship(request.user, target)
         # `swapped`: the new control takes the focus, as the one tapped (or its sheet) is gone.
         context = {"person": target, "rel": rel, "next": safe_next(request, target.get_absolute_url()),
+                   "source": follow_source(request.POST),
                    "error": throttled.message if throttled else None, "swapped": True}
         status = throttled.status if throttled else 200
         return add_retry_after(render(request, "social/_follow_button.html", context, status=status), throttled)

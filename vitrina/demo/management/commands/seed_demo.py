@@ -20,6 +20,7 @@ from PIL import Image
 
 from vitrina.accounts import services as account_services
 from vitrina.accounts.models import User
+from vitrina.demo import insights as demo_insights
 from vitrina.demo import messages as demo_messages
 from vitrina.demo import shops
 from vitrina.events import dispatch
@@ -181,6 +182,9 @@ class Command(BaseCommand):
             shops_made = shops.seed_shops(users, photo_upload)
         # After the shops: the customers' questions carry their products' cards.
         demo_messages.seed_messages(users)
+        # After the posts and shops whose views it makes up; events first, so the orders are in the folds.
+        dispatch.deliver()
+        demo_insights.seed_insights(users)
         now = timezone.now()
         ranking.pool_publish(now=now)
         trending.trends_publish(now=now)
