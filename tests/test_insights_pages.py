@@ -151,6 +151,22 @@ def test_the_beacon_refuses_crafted_input_and_writes_nothing(shop, make_user, pa
     assert not Hit.objects.exists()
 
 
+def test_the_beacon_is_rate_limited_per_account_and_per_address(shop, make_user, page_client, settings):
+    """Signed-out views have no viewer to count once an hour, so one address cannot repeat them forever."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "seen": [(2, 60)]}
+    post = Post.objects.create(author=shop)
+    visitor = page_client()
+    assert [_seen(visitor, str(post.pk)).status_code for _ in range(2)] == [204, 204]
+    refused = _seen(visitor, str(post.pk))
+    assert_error(refused, 429, "rate_limited")
+    assert int(refused["Retry-After"]) >= 1
+    ann = page_client(make_user("ann"))  # an account has its own allowance
+    assert _seen(ann, str(post.pk)).status_code == 204
+    recording.flush()
+    assert sorted(Hit.objects.values_list("viewer_id", flat=True), key=lambda v: v or 0) == [
+        None, None, User.objects.get(username="ann").pk]
+
+
 def test_the_beacon_needs_post_and_csrf(shop, make_user, client):
     from django.test import Client
 

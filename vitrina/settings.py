@@ -347,6 +347,8 @@ RATE_LIMITS["cart"] = env_rates("RATE_LIMIT_CART", "120/60,2000/86400")
 RATE_LIMITS["checkout"] = env_rates("RATE_LIMIT_CHECKOUT", "30/600,200/86400")
 # Reviews and sellers' replies to them (one per order line: a person writes a few a day).
 RATE_LIMITS["review"] = env_rates("RATE_LIMIT_REVIEWS", "30/600,200/86400")
+# The post-view beacon (insights): a page sends one every few seconds while someone scrolls.
+RATE_LIMITS["seen"] = env_rates("RATE_LIMIT_SEEN", "60/60,1200/3600")
 # Finished runs of the rating of business accounts kept (pages read the latest; older ones are deleted).
 RANKINGS_KEEP_RUNS = max(1, env_int("RANKINGS_KEEP_RUNS", 3))
 # Direct messages, photos and shares included: a fast typist in a live chat sends a few a second at

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from vitrina.core.api import error_body
-from vitrina.core.errors import Forbidden, NotFound
+from vitrina.core.errors import Forbidden, NotFound, Throttled
+from vitrina.core.http import client_ip
+from vitrina.core.throttle import rate_limit
 from vitrina.insights import charts, recording, selectors
 from vitrina.insights.models import Kind, Source
 from vitrina.posts.models import Post
@@ -106,6 +108,12 @@ def seen(request):
     raw = [part for part in request.POST.get("posts", "").split(",") if part]
     if not raw or len(raw) > MAX_SEEN or not all(_ID.fullmatch(part) for part in raw):
         return _invalid(_("Send between 1 and %(max)s post ids.") % {"max": MAX_SEEN}, "posts")
+    # A signed-out view has no viewer to count once an hour, so the beacons of one address are limited.
+    ident = request.user.pk if request.user.is_authenticated else f"ip:{client_ip(request)}"
+    try:
+        rate_limit(action="seen", ident=ident)
+    except Throttled as exc:
+        return JsonResponse(error_body(exc.code, exc.message), status=429, headers={"Retry-After": str(exc.retry_after)})
     ids = {int(part) for part in raw}
     visible = Post.objects.visible_to(request.user).filter(pk__in=ids).values_list("id", "author_id")
     for post_id, author_id in visible:
