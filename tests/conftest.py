@@ -9,6 +9,7 @@ from django.utils import translation
 
 from vitrina.accounts import services as account_services
 from vitrina.core import built_state
+from vitrina.insights import recording
 from vitrina.social.services import account_update
 
 PASSWORD = "long enough passphrase 42"
@@ -35,12 +36,22 @@ def _test_settings(settings, tmp_path):
     settings.EXPORT_ROOT = tmp_path / "exports"
     cache.clear()
     built_state.forget_local()
+    # Insights hits leave the process at the end of a request once INSIGHTS_FLUSH_SECONDS old: in a test
+    # that took a few seconds, some later request would write them (and count those queries as its own).
+    # Tests flush explicitly; the tests of that flush set their own age. No test inherits another's hits.
+    settings.INSIGHTS_FLUSH_SECONDS = 3600
+    recording.discard()
     # LocaleMiddleware activates a request's language in the test's thread and leaves it active: a test
     # after one that asked for a Russian page would otherwise read its messages in Russian.
     translation.deactivate()
     yield
     cache.clear()
     built_state.forget_local()
+    # Insights hits leave the process at the end of a request once INSIGHTS_FLUSH_SECONDS old: in a test
+    # that took a few seconds, some later request would write them (and count those queries as its own).
+    # Tests flush explicitly; the tests of that flush set their own age. No test inherits another's hits.
+    settings.INSIGHTS_FLUSH_SECONDS = 3600
+    recording.discard()
 
 
 @pytest.fixture

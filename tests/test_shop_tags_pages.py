@@ -45,7 +45,8 @@ def test_the_post_page_shows_dots_and_the_products_sheet(page_client, world, lan
     html = read(page_client(world["reader"]), f"/p/{world['post'].pk}/", language)
     assert html.count('data-testid="photo-tags-button"') == 1
     assert html.count('data-testid="tag-dot"') == 2 and html.count('data-testid="tagged-product"') == 2
-    assert f'href="/shop/products/{world["shirt"].pk}/"' in html
+    # The product page, told the tap came from a tag (insights count it: tests/test_insights_pages.py).
+    assert f'href="/shop/products/{world["shirt"].pk}/?via=tag"' in html
     assert money.format_money(Decimal("1500"), "RUB", language) in html
     assert SOLD_OUT[language] in html and PRODUCTS_IN_POST[language] in html
     # Placed by classes: the Content-Security-Policy refuses style attributes.
