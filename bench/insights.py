@@ -120,8 +120,12 @@ def main() -> None:
     meta = prepare(args)
     if phases == {"generate"}:  # the data only, for a later --reuse
         return
+    from django.core.management import call_command
+
     from phases import insights as phases_insights
 
+    # The pages render {% static %} through the manifest, as served: collected first (a fresh checkout has none).
+    call_command("collectstatic", "--noinput", verbosity=0)
     results = {
         "benchmark": "insights", "backend": args.backend,
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(),
