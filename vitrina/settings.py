@@ -351,6 +351,8 @@ RATE_LIMITS["review"] = env_rates("RATE_LIMIT_REVIEWS", "30/600,200/86400")
 RATE_LIMITS["seen"] = env_rates("RATE_LIMIT_SEEN", "60/60,1200/3600")
 # Finished runs of the rating of business accounts kept (pages read the latest; older ones are deleted).
 RANKINGS_KEEP_RUNS = max(1, env_int("RANKINGS_KEEP_RUNS", 3))
+# PostgreSQL work_mem for the rating's recompute alone (its grouped scans of the whole follow graph).
+RANKINGS_WORK_MEM = os.environ.get("RANKINGS_WORK_MEM", "128MB")
 # Direct messages, photos and shares included: a fast typist in a live chat sends a few a second at
 # most; the hourly cap stops a script from flooding inboxes.
 RATE_LIMITS["messages"] = env_rates("RATE_LIMIT_MESSAGES", "30/60,600/3600")

@@ -49,18 +49,24 @@ def follower_shares(*, now: datetime) -> dict[int, dict]:
     return {row.pop("target_id"): row for row in rows.iterator(chunk_size=CHUNK)}
 
 
-def _signup_hour():
+def _signup_hour(field: str = "follower__date_joined"):
     # SQLite keeps datetimes as ISO text: the first 13 characters are the hour, with no function call
     # per row (TruncHour is a Python function there). PostgreSQL truncates natively.
     if connection.vendor == "sqlite":
-        return Substr(F("follower__date_joined"), 1, 13)
-    return TruncHour("follower__date_joined")
+        return Substr(F(field), 1, 13)
+    return TruncHour(field)
 
 
 def signup_cohorts() -> dict[int, list[tuple[int, int]]]:
-    """Per account: (size, empty ones) of each signup hour cohort of its followers of BURST_MIN or more."""
+    """Per account: (size, empty ones) of each signup hour cohort of its followers of BURST_MIN or more.
+
+    Only an hour in which BURST_MIN accounts or more signed up at all can hold such a cohort: those hours
+    are found first over the accounts (small), and only their accounts' follow edges are grouped."""
+    crowded = (User.objects.values(hour=_signup_hour(field="date_joined")).annotate(n=Count("id"))
+               .filter(n__gte=formula.BURST_MIN).values("hour").order_by())
     rows = (Follow.objects.filter(target_id__in=eligible_accounts().values("id"))
-            .values("target_id", cohort=_signup_hour())
+            .annotate(cohort=_signup_hour()).filter(cohort__in=crowded)
+            .values("target_id", "cohort")
             .annotate(n=Count("id"), empty=Count("id", filter=Q(follower__posts_count=0, follower__avatar="")))
             .filter(n__gte=formula.BURST_MIN)
             .order_by())
@@ -93,19 +99,28 @@ def account_days(*, today) -> dict[int, dict]:
     return days
 
 
-def post_ratios(*, today) -> dict[int, list[float]]:
-    """Per account: interactions ÷ reach of each of its posts with reach in the window (both summed over days)."""
+def post_ratios(*, today) -> dict[int, tuple[int, float]]:
+    """Per account: (posts counted, the median of interactions ÷ reach over them), each post's interactions
+    and reach summed over the window's days. PostgreSQL takes the median itself (percentile_cont, the
+    same middle-two mean as formula.median), so a million posts never cross into Python; SQLite has no
+    such aggregate, and its rows are ordered so each account's list is built and left in one go."""
     since = today - timedelta(days=formula.WINDOW_DAYS - 1)
-    rows = (PostDay.objects.filter(account_id__in=eligible_accounts().values("id"), day__gte=since, day__lte=today)
-            .values("account_id", "post_id")
-            .annotate(interactions=Sum("interactions"), reach=Sum("reach"))
-            .filter(reach__gt=0)
-            .values_list("account_id", "interactions", "reach")
-            .order_by())
+    per_post = (PostDay.objects.filter(account_id__in=eligible_accounts().values("id"), day__gte=since, day__lte=today)
+                .values("account_id", "post_id")
+                .annotate(interactions=Sum("interactions"), reach=Sum("reach"))
+                .filter(reach__gt=0)
+                .values_list("account_id", "interactions", "reach")
+                .order_by())
+    if connection.vendor == "postgresql":
+        sql, params = per_post.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT account_id, COUNT(*), percentile_cont(0.5) WITHIN GROUP "
+                           f"(ORDER BY interactions::float8 / reach) FROM ({sql}) p GROUP BY account_id", params)
+            return {account_id: (n, median) for account_id, n, median in cursor.fetchall()}
     ratios = defaultdict(list)
-    for account_id, interactions, reach in rows.iterator(chunk_size=CHUNK):
+    for account_id, interactions, reach in per_post.iterator(chunk_size=CHUNK):
         ratios[account_id].append(interactions / reach)
-    return ratios
+    return {account_id: (len(values), formula.median(values)) for account_id, values in ratios.items()}
 
 
 def order_outcomes(*, now: datetime) -> dict[int, dict]:

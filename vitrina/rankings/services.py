@@ -8,10 +8,11 @@ transaction, so pages never read half a run.
 
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from vitrina.accounts.models import BusinessCategory
@@ -28,14 +29,12 @@ def rankings_recompute(*, progress: Progress | None = None, now: datetime | None
     now = now or timezone.now()
     run = RankingRun.objects.create(formula_version=formula.FORMULA_VERSION, started_at=timezone.now())
     try:
-        rows = _inputs(now=now, progress=progress)
+        with _roomy_sorts():
+            rows = _inputs(now=now, progress=progress)
         _score(rows)
         with transaction.atomic():
             total = len(rows)
-            for start in range(0, total, BATCH):
-                AccountScore.objects.bulk_create([AccountScore(run=run, **row) for row in rows[start:start + BATCH]])
-                if progress:
-                    progress(min(start + BATCH, total), total, "scores")
+            _write_scores(run, rows, progress)
             run.accounts = total
             run.status = RunStatus.FINISHED
             run.finished_at = timezone.now()
@@ -45,6 +44,49 @@ def rankings_recompute(*, progress: Progress | None = None, now: datetime | None
         raise
     _forget_old_runs()
     return run
+
+
+def _write_scores(run: RankingRun, rows: list[dict], progress: Progress | None) -> None:
+    """The run's rows: COPY on PostgreSQL, BATCH at a time with one prepared INSERT (executemany) on SQLite;
+    a hundred thousand rows of forty columns as model instances cost the ORM several times as long.
+    A value missing from a row is its field's default, as bulk_create would write it."""
+    fields = [f for f in AccountScore._meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: f.get_default() for f in fields}
+    sql = (f"INSERT INTO {AccountScore._meta.db_table} ({', '.join(f.column for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    total = len(rows)
+    values = ([run.pk if f.attname == "run_id" else row.get(f.attname, defaults[f.attname]) for f in fields]
+              for row in rows)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # COPY: no statement per row at all
+            with cursor.cursor.copy(f"COPY {AccountScore._meta.db_table} ({', '.join(f.column for f in fields)}) "
+                                    f"FROM STDIN") as copy:
+                for done, row in enumerate(values, 1):
+                    copy.write_row(row)
+                    if progress and (done % BATCH == 0 or done == total):
+                        progress(done, total, "scores")
+            return
+        for start in range(0, total, BATCH):
+            cursor.executemany(sql, [next(values) for _ in range(min(BATCH, total - start))])
+            if progress:
+                progress(min(start + BATCH, total), total, "scores")
+
+
+@contextmanager
+def _roomy_sorts():
+    """PostgreSQL: the gather's grouped scans over millions of follow edges and day rows get
+    RANKINGS_WORK_MEM for their hashes and sorts (the server's default, often 4MB, spills them to disk
+    and makes the run several times slower); for this session only, set back after."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('work_mem', %s, false)", [settings.RANKINGS_WORK_MEM])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET work_mem")
 
 
 def _forget_old_runs() -> None:
@@ -86,7 +128,7 @@ def _inputs(*, now: datetime, progress: Progress | None) -> list[dict]:
         category = account["category"] if account["category"] in categories else BusinessCategory.OTHER
         row = {"account_id": account_id, "category": category, "city": account["city"],
                "band": formula.band_of(followers), "followers": followers}
-        row.update(_engagement(ratios.get(account_id, []), days.get(account_id), followers))
+        row.update(_engagement(ratios.get(account_id, (0, None)), days.get(account_id), followers))
         row.update(_growth(days.get(account_id), followers))
         row.update(_audience(shares.get(account_id), cohorts.get(account_id, []), days.get(account_id)))
         row.update(_commerce(days.get(account_id), orders.get(account_id), reviews.get(account_id)))
@@ -94,10 +136,11 @@ def _inputs(*, now: datetime, progress: Progress | None) -> list[dict]:
     return rows
 
 
-def _engagement(ratios: list[float], days: dict | None, followers: int) -> dict:
-    out = {"posts_counted": len(ratios), "post_engagement": None, "engaged_ratio": None}
-    if len(ratios) >= formula.MIN_POSTS:
-        out["post_engagement"] = formula.median(ratios)
+def _engagement(posts: tuple[int, float | None], days: dict | None, followers: int) -> dict:
+    counted, median = posts
+    out = {"posts_counted": counted, "post_engagement": None, "engaged_ratio": None}
+    if counted >= formula.MIN_POSTS:
+        out["post_engagement"] = median
     if days and followers >= formula.MIN_FOLLOWERS and len(days["engaged"]) >= formula.MIN_DAYS:
         # A day without its own follower count (not folded with one) is measured against today's.
         out["engaged_ratio"] = formula.median([engaged / (that_day or followers)
