@@ -222,6 +222,8 @@ INSIGHTS_AGGREGATE_DAYS = env_int("INSIGHTS_AGGREGATE_DAYS", 730)
 # Below this many followers the audience breakdown is hidden, so no single follower can be picked out.
 INSIGHTS_MIN_AUDIENCE = env_int("INSIGHTS_MIN_AUDIENCE", 100)
 # Seconds a process keeps recorded hits before sending them on (sooner once 500 are waiting).
+# Seconds an account's insights are kept once read; a fold (every 15 minutes) replaces them anyway.
+INSIGHTS_CACHE_SECONDS = env_int("INSIGHTS_CACHE_SECONDS", 900)
 INSIGHTS_FLUSH_SECONDS = env_int("INSIGHTS_FLUSH_SECONDS", 5)
 
 # --- Live (the socket at /ws: vitrina.live, docs/live.md) -------------------------

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from vitrina.accounts.models import User
 from vitrina.core.errors import Forbidden
 from vitrina.insights.models import AccountDay, Hit, Kind, PostDay
-from vitrina.insights.services import day_bounds, db_time
+from vitrina.insights.services import day_bounds, db_time, folds_generation
 from vitrina.messaging.models import Message
 from vitrina.posts.models import Comment, Like, Post, Save
 
@@ -255,6 +255,19 @@ def insights_for(viewer, account: User, days: int, *, today: date | None = None)
     if days not in PERIODS:
         days = DEFAULT_DAYS
     today = today or timezone.now().astimezone(UTC).date()
+    # Read once per fold (services.fold_day moves the generation on): the period's reach counts distinct
+    # viewers over up to a million raw hits, too slow to count again on every open of the page.
+    key = f"insights:v1:{account.pk}:{days}:{today.isoformat()}:{folds_generation()}"
+    found = cache.get(key)
+    if found is None:
+        found = _insights(account, days, today)
+        cache.set(key, found, settings.INSIGHTS_CACHE_SECONDS)
+    # The audience has its own cache (AUDIENCE_TTL) and the threshold is read now, so it is never stale.
+    found.account, found.audience, found.min_audience = account, audience_of(account), settings.INSIGHTS_MIN_AUDIENCE
+    return found
+
+
+def _insights(account: User, days: int, today: date) -> Insights:
     start = today - timedelta(days=days - 1)
     prev_start, prev_end = start - timedelta(days=days), start - timedelta(days=1)
     rows = list(AccountDay.objects.filter(account_id=account.pk, day__gte=prev_start, day__lte=today)
@@ -264,6 +277,5 @@ def insights_for(viewer, account: User, days: int, *, today: date | None = None)
     rate, by_reach, by_engagement = _posts(account, rows, start, today)
     return Insights(account=account, days=days, current=current, previous=previous,
                     series=_series(rows, start, today), engagement_rate=rate, top_by_reach=by_reach,
-                    top_by_engagement=by_engagement, audience=audience_of(account),
-                    min_audience=settings.INSIGHTS_MIN_AUDIENCE, funnel=_funnel(current))
+                    top_by_engagement=by_engagement, audience=None, min_audience=0, funnel=_funnel(current))
 

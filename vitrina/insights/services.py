@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
@@ -144,10 +145,26 @@ def _fold_posts(day: date, start: datetime, end: datetime) -> None:
              [on])
 
 
+FOLDS_KEY = "insights:folds"
+
+
+def folds_generation() -> int:
+    """Moves on with every fold: the insights read (selectors.insights_for) is cached per generation."""
+    return cache.get(FOLDS_KEY) or 0
+
+
+def _next_generation() -> None:
+    try:
+        cache.incr(FOLDS_KEY)
+    except ValueError:  # not there yet (or evicted)
+        cache.set(FOLDS_KEY, 1, None)
+
+
 def fold_day(day: date) -> tuple[int, int]:
     """Recompute the day's AccountDay and PostDay rows (idempotent); returns how many of each."""
     start, end = day_bounds(day)
     with transaction.atomic():
+        transaction.on_commit(_next_generation)
         _drop_uncounted(start, end)
         AccountDay.objects.filter(day=day).delete()
         PostDay.objects.filter(day=day).delete()
