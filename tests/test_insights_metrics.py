@@ -223,14 +223,17 @@ def test_audience_is_hidden_below_the_threshold(world, make_user, settings):
     for follower, city in ((a, "Dhaka"), (b, "Dhaka"), (c, "Kazan")):
         User.objects.filter(pk=follower.pk).update(city=city)
         social.follow_create(follower=follower, target=shop)
+    # Active: opened the feed (b) or signed in (c) in the last 30 days, the rating's rule too; a's sign-in is older.
     User.objects.filter(pk=b.pk).update(last_active_at=timezone.now())
+    User.objects.filter(pk=c.pk).update(last_login=timezone.now() - timedelta(days=10))
+    User.objects.filter(pk=a.pk).update(last_login=timezone.now() - timedelta(days=40), last_active_at=None)
     shop.refresh_from_db()
     assert selectors.insights_for(shop, shop, 7).audience is None  # 3 followers < 100
     settings.INSIGHTS_MIN_AUDIENCE = 3
     audience = selectors.insights_for(shop, shop, 7).audience
     assert audience["cities"] == [{"city": "Dhaka", "share": 66.7}, {"city": "Kazan", "share": 33.3}]
     assert audience["account_types"] == [{"account_type": "personal", "share": 100.0}]
-    assert audience["active_share"] == 33.3
+    assert audience["active_share"] == 66.7
     assert audience["followers"] == 3
 
 

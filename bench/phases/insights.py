@@ -93,14 +93,13 @@ def fold(args, meta) -> dict:
 def rating(args, meta) -> dict:
     """The recompute as it runs daily (the network's business accounts, one in twenty), then with every
     account of the network a business account for the run (the issue's 100,000 scored), their types put
-    back afterwards. The second run's scores are deleted with it, so the pages read the first."""
+    back afterwards by rolling the whole second run back, so the pages read the first."""
     try:
         from vitrina.rankings.services import rankings_recompute
     except ImportError:
         log("   rankings not available")
         return {"seconds": None}
     from vitrina.accounts.models import User
-    from vitrina.rankings.models import RankingRun
 
     t = time.perf_counter()
     run = rankings_recompute()
@@ -108,28 +107,23 @@ def rating(args, meta) -> dict:
     result = {"seconds": round(seconds, 1), "accounts": run.accounts}
     log(f"   {run.accounts:,} business accounts: {seconds:.1f} s")
     if args.rating_all:
+        from django.db import transaction
         from django.db.models.functions import Mod
 
         from vitrina.accounts.models import BusinessCategory
 
         others = User.objects.exclude(account_type="business")
-        before = list(others.values_list("id", "account_type", "category"))
         categories = BusinessCategory.values
-        try:
+        # One transaction, rolled back: the accounts' types, the run and its scores all go back, even when
+        # the run fails or is killed (a killed process leaves an open transaction, never a half change).
+        with transaction.atomic():
             for i, category in enumerate(categories):  # spread over the groups percentiles are taken in
                 others.alias(m=Mod("id", len(categories))).filter(m=i).update(category=category)
             others.update(account_type="business")
             t = time.perf_counter()
             every = rankings_recompute()
             seconds = time.perf_counter() - t
-        finally:
-            groups = {}
-            for pk, kind, category in before:
-                groups.setdefault((kind, category), []).append(pk)
-            for (kind, category), ids in groups.items():
-                for start in range(0, len(ids), 20000):
-                    User.objects.filter(pk__in=ids[start:start + 20000]).update(account_type=kind, category=category)
-        RankingRun.objects.filter(pk=every.pk).delete()
+            transaction.set_rollback(True)
         result["all_accounts"] = {"seconds": round(seconds, 1), "accounts": every.accounts}
         log(f"   every account ({every.accounts:,}): {seconds:.1f} s")
     return result

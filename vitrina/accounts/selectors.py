@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from vitrina.accounts.models import ApiToken, BrowserSession, User
@@ -15,6 +15,17 @@ def language_of(user) -> str:
     (User.language), or the instance's default."""
     chosen = getattr(user, "language", "")
     return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+# "Active" followers (insights' audience, the rating's audience quality) opened Vitrina this recently.
+ACTIVE_DAYS = 30
+
+
+def active_since(since, *, via: str = "") -> Q:
+    """Members who opened Vitrina since `since`: signed in (last_login) or read their feed (last_active_at,
+    touched at most hourly). The one rule behind "active followers" in insights and in the rating;
+    `via` is the lookup path to the member ("follower__" from a Follow)."""
+    return Q(**{f"{via}last_login__gte": since}) | Q(**{f"{via}last_active_at__gte": since})
 
 
 def user_for_token(key: str) -> User | None:

@@ -1,6 +1,8 @@
 """Writing events: record() inside the transaction of the change it describes."""
 
 import logging
+import threading
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
@@ -48,8 +50,25 @@ def _wake_after_commit() -> None:
     transaction.on_commit(_wake)
 
 
+_held = threading.local()
+
+
+@contextmanager
+def deliveries_held():
+    """Commits in this thread wake no delivery until the block ends; the caller delivers once after
+    (dispatch.deliver). For bulk writers such as the demo's seeding: hundreds of small transactions
+    would otherwise each run every consumer over the few events they wrote. Other threads (requests)
+    are not held."""
+    depth = getattr(_held, "depth", 0)
+    _held.depth = depth + 1
+    try:
+        yield
+    finally:
+        _held.depth = depth
+
+
 def _wake() -> None:
-    if not settings.EVENT_CONSUMERS:
+    if not settings.EVENT_CONSUMERS or getattr(_held, "depth", 0):
         return
     from vitrina.events.tasks import deliver_events  # tasks imports the dispatcher, which imports the consumers
 

@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import connection, transaction
 from redis import RedisError
 
 from vitrina.core.cache import VitrinaRedisCache
@@ -100,19 +100,27 @@ def _redis():
     return None, None
 
 
+_COLUMNS = ("kind", "account_id", "viewer_id", "post_id", "product_id", "source", "amount", "currency", "hour",
+            "created_at")
+# One prepared statement for every row (executemany): model instances through bulk_create cost several
+# times as long per hit. ON CONFLICT DO NOTHING (PostgreSQL and SQLite alike) is the constraint's drop.
+_INSERT = (f"INSERT INTO {Hit._meta.db_table} ({', '.join(_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_COLUMNS))}) "
+           f"ON CONFLICT DO NOTHING")
+
+
 def write_rows(rows: list[tuple]) -> int:
-    """Rows as hit() buffers them, in one bulk insert; a repeated post view within the hour is dropped
+    """Rows as hit() buffers them, in one transaction; a repeated post view within the hour is dropped
     by the unique constraint."""
     if not rows:
         return 0
-    objs = []
-    for kind, account_id, viewer_id, post_id, product_id, source, amount, currency, at in rows:
-        objs.append(Hit(kind=kind, account_id=account_id, viewer_id=viewer_id, post_id=post_id,
-                        product_id=product_id, source=source, amount=None if amount is None else Decimal(amount),
-                        currency=currency, hour=int(at // 3600), created_at=datetime.fromtimestamp(at, UTC)))
-    with transaction.atomic():  # one commit for all the batches
-        Hit.objects.bulk_create(objs, batch_size=1000, ignore_conflicts=True)
-    return len(objs)
+    ops = connection.ops
+    values = [(kind, account_id, viewer_id, post_id, product_id, source,
+               None if amount is None else ops.adapt_decimalfield_value(Decimal(amount), 14, 3), currency,
+               int(at // 3600), ops.adapt_datetimefield_value(datetime.fromtimestamp(at, UTC)))
+              for kind, account_id, viewer_id, post_id, product_id, source, amount, currency, at in rows]
+    with transaction.atomic(), connection.cursor() as cursor:  # one commit for all the rows
+        cursor.executemany(_INSERT, values)
+    return len(values)
 
 
 def _push(client, key, rows: list[tuple]) -> None:

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vitrina.accounts.models import User
+from vitrina.accounts.selectors import ACTIVE_DAYS, active_since
 from vitrina.core.errors import Forbidden
 from vitrina.insights.models import AccountDay, Hit, Kind, PostDay
 from vitrina.insights.services import day_bounds, db_time, folds_generation
@@ -41,7 +42,6 @@ SUMMED = ("views", "profile_visits", "website_taps", "tag_taps", "product_views"
           "follows", "unfollows", "interactions")
 TOP_POSTS = 5
 AUDIENCE_TTL = 3600  # the audience changes slowly and is the costliest read: computed once an hour
-ACTIVE_DAYS = 30
 
 
 @dataclass
@@ -223,10 +223,9 @@ def audience_of(account: User) -> dict | None:
     total = followers.count()
     if total < settings.INSIGHTS_MIN_AUDIENCE:
         return None
-    active_since = timezone.now() - timedelta(days=ACTIVE_DAYS)
     cities = list(followers.exclude(city="").values("city").annotate(n=Count("id")).order_by("-n", "city")[:5])
     types = list(followers.values("account_type").annotate(n=Count("id")).order_by("-n", "account_type"))
-    active = followers.filter(last_active_at__gte=active_since).count()
+    active = followers.filter(active_since(timezone.now() - timedelta(days=ACTIVE_DAYS))).count()
     found = {
         "followers": total,
         "cities": [{"city": c["city"], "share": round(c["n"] * 100 / total, 1)} for c in cities],

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vitrina.accounts.selectors import ACTIVE_DAYS  # a follower is active when they logged in or opened their feed this recently
+
 FORMULA_VERSION = "1.0"
 
 WINDOW_DAYS = 28  # engagement, growth, conversion and follow spikes look this far back
-ACTIVE_DAYS = 30  # a follower is active when they logged in or opened their feed this recently
 MASS_FOLLOWING = 1500  # a "mass follower" follows more accounts than this
 BURST_MIN = 20  # a signup hour cohort of at least this many of an account's followers ...
 BURST_SHARE = 0.05  # ... that is also at least this share of them is a burst

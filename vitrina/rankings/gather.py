@@ -14,6 +14,7 @@ from django.db.models import Count, F, Min, Q, Sum
 from django.db.models.functions import Substr, TruncHour
 
 from vitrina.accounts.models import AccountType, User
+from vitrina.accounts.selectors import active_since
 from vitrina.insights.models import AccountDay, PostDay
 from vitrina.orders.models import Order, OrderStatus
 from vitrina.rankings import formula
@@ -39,7 +40,7 @@ def accounts() -> list[dict]:
 def follower_shares(*, now: datetime) -> dict[int, dict]:
     """Per account: followers counted, active ones, mass followers, empty ones (no posts and no avatar)."""
     since = now - timedelta(days=formula.ACTIVE_DAYS)
-    active = Q(follower__last_login__gte=since) | Q(follower__last_active_at__gte=since)
+    active = active_since(since, via="follower__")
     rows = (Follow.objects.filter(target_id__in=eligible_accounts().values("id"))
             .values("target_id")
             .annotate(n=Count("id"), active=Count("id", filter=active),
