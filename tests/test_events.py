@@ -194,3 +194,30 @@ def test_a_burst_of_changes_queues_one_delivery_until_it_starts(make_user, consu
     assert queue.queued == 2  # the queue is back: the next change asks for a delivery again
     real.call()
     assert consumer.seen[-2:] == [kept.pk, kept.pk + 1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_held_deliveries_wait_for_one_delivery_after_the_block(make_user, consumer, monkeypatch):
+    from vitrina.events import tasks
+    from vitrina.events.services import deliveries_held
+
+    class Queue:
+        queued = 0
+
+        def enqueue(self):
+            self.queued += 1
+
+    queue = Queue()
+    monkeypatch.setattr(tasks, "deliver_events", queue)
+    anna, ben = make_user("anna"), make_user("ben")
+    with deliveries_held():
+        with transaction.atomic():
+            first = record(kinds.FOLLOW_CREATED, actor=anna, recipient=ben, subject=ben)
+        with transaction.atomic():
+            second = record(kinds.FOLLOW_CREATED, actor=ben, recipient=anna, subject=anna)
+    assert queue.queued == 0  # committed, no delivery asked for
+    assert dispatch.deliver() == {"test": 2}
+    assert consumer.seen == [first.pk, second.pk]
+    with transaction.atomic():  # the hold is over: a commit asks for a delivery again
+        record(kinds.FOLLOW_DELETED, actor=anna, recipient=ben, subject=ben)
+    assert queue.queued == 1
