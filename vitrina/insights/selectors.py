@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vitrina.accounts.models import User
-from vitrina.accounts.selectors import ACTIVE_DAYS, active_since
+from vitrina.insights.audience import audience_of
 from vitrina.core.errors import Forbidden
 from vitrina.insights.models import AccountDay, Hit, Kind, PostDay
 from vitrina.insights.services import day_bounds, db_time, folds_generation
@@ -41,7 +41,6 @@ DEFAULT_DAYS = 28
 SUMMED = ("views", "profile_visits", "website_taps", "tag_taps", "product_views", "add_to_cart", "orders",
           "follows", "unfollows", "interactions")
 TOP_POSTS = 5
-AUDIENCE_TTL = 3600  # the audience changes slowly and is the costliest read: computed once an hour
 
 
 @dataclass
@@ -211,31 +210,6 @@ def _posts(account: User, rows: list[AccountDay], start: date, end: date) -> tup
     return rate, top("reach", candidates), top("interactions", stats.values())
 
 
-def audience_of(account: User) -> dict | None:
-    """Followers' top cities, account types and share active in 30 days; None below the threshold."""
-    if account.followers_count < settings.INSIGHTS_MIN_AUDIENCE:
-        return None
-    key = f"insights:audience:{account.pk}"
-    found = cache.get(key)
-    if found is not None:
-        return found
-    followers = User.objects.filter(following_set__target=account, is_active=True)
-    total = followers.count()
-    if total < settings.INSIGHTS_MIN_AUDIENCE:
-        return None
-    cities = list(followers.exclude(city="").values("city").annotate(n=Count("id")).order_by("-n", "city")[:5])
-    types = list(followers.values("account_type").annotate(n=Count("id")).order_by("-n", "account_type"))
-    active = followers.filter(active_since(timezone.now() - timedelta(days=ACTIVE_DAYS))).count()
-    found = {
-        "followers": total,
-        "cities": [{"city": c["city"], "share": round(c["n"] * 100 / total, 1)} for c in cities],
-        "account_types": [{"account_type": t["account_type"], "share": round(t["n"] * 100 / total, 1)} for t in types],
-        "active_share": round(active * 100 / total, 1),
-    }
-    cache.set(key, found, AUDIENCE_TTL)
-    return found
-
-
 def _funnel(t: Totals) -> list[dict]:
     steps = [("tag_taps", t.tag_taps), ("product_views", t.product_views), ("add_to_cart", t.add_to_cart),
              ("orders", t.orders)]
@@ -261,7 +235,7 @@ def insights_for(viewer, account: User, days: int, *, today: date | None = None)
     if found is None:
         found = _insights(account, days, today)
         cache.set(key, found, settings.INSIGHTS_CACHE_SECONDS)
-    # The audience has its own cache (AUDIENCE_TTL) and the threshold is read now, so it is never stale.
+    # The audience is counted hourly (vitrina.insights.audience) and the threshold is read now.
     found.account, found.audience, found.min_audience = account, audience_of(account), settings.INSIGHTS_MIN_AUDIENCE
     return found
 

@@ -24,7 +24,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from vitrina.accounts.models import AccountType, Block, User
-from vitrina.insights.models import AccountDay, Hit, Kind, PostDay
+from vitrina.insights.models import AccountDay, Audience, Hit, Kind, PostDay
 from vitrina.messaging.models import Message
 from vitrina.posts.models import Comment, Like, Post, Save
 
@@ -195,3 +195,4 @@ def account_forget(*, account_id: int) -> None:
     Hit.objects.filter(Q(account_id=account_id) | Q(viewer_id=account_id)).delete()
     AccountDay.objects.filter(account_id=account_id).delete()
     PostDay.objects.filter(account_id=account_id).delete()
+    Audience.objects.filter(account_id=account_id).delete()

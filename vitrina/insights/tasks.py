@@ -5,7 +5,7 @@ from datetime import timedelta
 from django_tasks import task
 
 from vitrina.core.scheduler import periodic
-from vitrina.insights import recording, services
+from vitrina.insights import audience, recording, services
 
 
 @periodic(name="insights.drain", every=timedelta(seconds=30))
@@ -27,3 +27,10 @@ def insights_fold() -> None:
 @task()
 def insights_prune() -> None:
     services.prune()
+
+
+@periodic(name="insights.audiences", every=audience.EVERY)
+@task()
+def insights_audiences() -> int:
+    """Every creator and business account's audience counted again (the page reads the rows)."""
+    return audience.audiences_count()
