@@ -128,3 +128,24 @@ def test_old_runs_are_forgotten(fixture, settings):
     runs = [rankings_recompute(now=NOW) for _ in range(3)]
     assert list(RankingRun.objects.order_by("id").values_list("id", flat=True)) == [runs[1].pk, runs[2].pk]
     assert AccountScore.objects.filter(run=runs[0]).count() == 0
+
+
+def test_medians_of_an_even_count_and_a_day_without_its_follower_count(make_user):
+    """The medians are taken in the database: an even count gives the mean of the middle two, and a day
+    folded without a follower count is measured against the account's followers now."""
+    from vitrina.rankings import gather
+
+    shop = make_user("evenshop", account_type="business")
+    add_followers(shop, 20, now=NOW)
+    for post_id, interactions in zip((41, 42, 43, 44), (4, 1, 3, 2), strict=True):
+        post_day(shop, post_id, TODAY - timedelta(days=post_id - 41), interactions=interactions, reach=10)
+    post_day(shop, 45, TODAY, interactions=5, reach=0)  # no reach: not counted
+    # Engaged ÷ followers: 1/10, 8/10, 2/(20 now), 3/10; a day without views or interactions is not active.
+    for back, engaged, followers in ((0, 1, 10), (1, 8, 10), (2, 2, None), (3, 3, 10)):
+        account_day(shop, TODAY - timedelta(days=back), views=5, engaged=engaged, followers=followers)
+    account_day(shop, TODAY - timedelta(days=4), engaged=9, followers=10)
+    account_day(shop, TODAY - timedelta(days=40), views=5, engaged=9, followers=10)  # outside the window
+
+    assert gather.post_ratios(today=TODAY) == {shop.pk: (4, pytest.approx(0.25))}
+    days = gather.account_days(today=TODAY)[shop.pk]
+    assert days["engaged_days"] == 4 and days["engaged_median"] == pytest.approx(0.2)

@@ -77,34 +77,54 @@ def signup_cohorts() -> dict[int, list[tuple[int, int]]]:
     return cohorts
 
 
+def _medians(values_sql: str, params: list) -> dict[int, tuple[int, float]]:
+    """{account id: (how many values, their median)} of a subquery's (account_id, r) rows, taken in the
+    database so millions of rows never cross into Python: percentile_cont on PostgreSQL, the middle one
+    or two rows by window functions on SQLite (the same middle-two mean as formula.median)."""
+    if connection.vendor == "postgresql":
+        sql = (f"SELECT account_id, COUNT(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY r) "
+               f"FROM ({values_sql}) v GROUP BY account_id")
+    else:
+        sql = (f"SELECT account_id, MAX(n), AVG(r) FROM (SELECT account_id, r, "
+               f"ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY r) AS i, "
+               f"COUNT(*) OVER (PARTITION BY account_id) AS n FROM ({values_sql}) v) m "
+               f"WHERE i IN ((n + 1) / 2, (n + 2) / 2) GROUP BY account_id")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {account_id: (n, median) for account_id, n, median in cursor.fetchall()}
+
+
 def account_days(*, today) -> dict[int, dict]:
-    """Per account over the window: follows per day, sums, and the engaged ÷ followers of active days."""
+    """Per account over the window: follows per day, the sums, and the count and median of engaged ÷
+    followers over its active days (a day without its own follower count is measured against today's)."""
     since = today - timedelta(days=formula.WINDOW_DAYS - 1)
-    rows = (AccountDay.objects.filter(account_id__in=eligible_accounts().values("id"), day__gte=since, day__lte=today)
-            .values_list("account_id", "day", "follows", "unfollows", "product_views", "orders", "engaged",
-                         "followers", "views", "interactions")
-            .order_by())
+    window = AccountDay.objects.filter(account_id__in=eligible_accounts().values("id"), day__gte=since,
+                                       day__lte=today).order_by()
     days = {}
-    for account_id, day, follows, unfollows, product_views, orders, engaged, followers, views, interactions \
-            in rows.iterator(chunk_size=CHUNK):
-        acc = days.get(account_id)
-        if acc is None:
-            acc = days[account_id] = {"follows": [0] * formula.WINDOW_DAYS, "unfollows": 0, "product_views": 0,
-                                      "orders": 0, "engaged": []}
-        acc["follows"][(day - since).days] += follows
-        acc["unfollows"] += unfollows
-        acc["product_views"] += product_views
-        acc["orders"] += orders
-        if views or interactions:
-            acc["engaged"].append((engaged, followers))
+    for row in window.values("account_id").annotate(unfollows=Sum("unfollows"), product_views=Sum("product_views"),
+                                                    orders=Sum("orders")).iterator(chunk_size=CHUNK):
+        days[row.pop("account_id")] = {**row, "follows": [0] * formula.WINDOW_DAYS, "engaged_days": 0,
+                                       "engaged_median": None}
+    for account_id, day, follows in window.filter(follows__gt=0).values_list("account_id", "day", "follows") \
+            .iterator(chunk_size=CHUNK):
+        days[account_id]["follows"][(day - since).days] += follows
+    # Engaged ÷ followers of each active day of the accounts with enough followers for the ratio.
+    rated, rated_params = (eligible_accounts().filter(followers_count__gte=formula.MIN_FOLLOWERS).values("id")
+                           .query.sql_with_params())
+    on = connection.ops.adapt_datefield_value
+    sql = (f"SELECT d.account_id, CAST(d.engaged AS DOUBLE PRECISION) / COALESCE(NULLIF(d.followers, 0), "
+           f"u.followers_count) AS r FROM {AccountDay._meta.db_table} d JOIN {User._meta.db_table} u "
+           f"ON u.id = d.account_id WHERE d.account_id IN ({rated}) AND d.day >= %s AND d.day <= %s "
+           f"AND (d.views > 0 OR d.interactions > 0)")
+    params = [*rated_params, on(since), on(today)]
+    for account_id, (n, median) in _medians(sql, list(params)).items():
+        days[account_id].update(engaged_days=n, engaged_median=median)
     return days
 
 
 def post_ratios(*, today) -> dict[int, tuple[int, float]]:
     """Per account: (posts counted, the median of interactions ÷ reach over them), each post's interactions
-    and reach summed over the window's days. PostgreSQL takes the median itself (percentile_cont, the
-    same middle-two mean as formula.median), so a million posts never cross into Python; SQLite has no
-    such aggregate, and its rows are ordered so each account's list is built and left in one go."""
+    and reach summed over the window's days; the medians taken in the database (_medians)."""
     since = today - timedelta(days=formula.WINDOW_DAYS - 1)
     per_post = (PostDay.objects.filter(account_id__in=eligible_accounts().values("id"), day__gte=since, day__lte=today)
                 .values("account_id", "post_id")
@@ -112,16 +132,9 @@ def post_ratios(*, today) -> dict[int, tuple[int, float]]:
                 .filter(reach__gt=0)
                 .values_list("account_id", "interactions", "reach")
                 .order_by())
-    if connection.vendor == "postgresql":
-        sql, params = per_post.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT account_id, COUNT(*), percentile_cont(0.5) WITHIN GROUP "
-                           f"(ORDER BY interactions::float8 / reach) FROM ({sql}) p GROUP BY account_id", params)
-            return {account_id: (n, median) for account_id, n, median in cursor.fetchall()}
-    ratios = defaultdict(list)
-    for account_id, interactions, reach in per_post.iterator(chunk_size=CHUNK):
-        ratios[account_id].append(interactions / reach)
-    return {account_id: (len(values), formula.median(values)) for account_id, values in ratios.items()}
+    sql, params = per_post.query.sql_with_params()
+    return _medians(f"SELECT account_id, CAST(interactions AS DOUBLE PRECISION) / reach AS r FROM ({sql}) p",
+                    list(params))
 
 
 def order_outcomes(*, now: datetime) -> dict[int, dict]:

@@ -72,21 +72,32 @@ def _write_scores(run: RankingRun, rows: list[dict], progress: Progress | None) 
                 progress(min(start + BATCH, total), total, "scores")
 
 
+# SQLite's page cache for the run, in KiB (its default is 2 MiB).
+SQLITE_CACHE_KIB = 128 * 1024
+
+
 @contextmanager
 def _roomy_sorts():
-    """PostgreSQL: the gather's grouped scans over millions of follow edges and day rows get
-    RANKINGS_WORK_MEM for their hashes and sorts (the server's default, often 4MB, spills them to disk
-    and makes the run several times slower); for this session only, set back after."""
-    if connection.vendor != "postgresql":
+    """Room for the gather's grouped scans over millions of follow edges and day rows, for this
+    connection only and set back after. PostgreSQL: RANKINGS_WORK_MEM for hashes and sorts (the server's
+    default, often 4MB, spills them to disk and makes the run several times slower). SQLite: a larger
+    page cache (its sort trees are in memory on every connection: settings, temp_store)."""
+    if connection.vendor not in ("postgresql", "sqlite"):
         yield
         return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('work_mem', %s, false)", [settings.RANKINGS_WORK_MEM])
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT set_config('work_mem', %s, false)", [settings.RANKINGS_WORK_MEM])
+            restore = ["RESET work_mem"]
+        else:
+            restore = [f"PRAGMA cache_size = {cursor.execute('PRAGMA cache_size').fetchone()[0]}"]
+            cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("RESET work_mem")
+            for statement in restore:
+                cursor.execute(statement)
 
 
 def _forget_old_runs() -> None:
@@ -141,10 +152,8 @@ def _engagement(posts: tuple[int, float | None], days: dict | None, followers: i
     out = {"posts_counted": counted, "post_engagement": None, "engaged_ratio": None}
     if counted >= formula.MIN_POSTS:
         out["post_engagement"] = median
-    if days and followers >= formula.MIN_FOLLOWERS and len(days["engaged"]) >= formula.MIN_DAYS:
-        # A day without its own follower count (not folded with one) is measured against today's.
-        out["engaged_ratio"] = formula.median([engaged / (that_day or followers)
-                                               for engaged, that_day in days["engaged"]])
+    if days and followers >= formula.MIN_FOLLOWERS and days["engaged_days"] >= formula.MIN_DAYS:
+        out["engaged_ratio"] = days["engaged_median"]
     return out
 
 
