@@ -62,7 +62,8 @@ class Hit(models.Model):
         indexes = [
             # viewer_id last: reach over a period (distinct viewers) is read from the index alone.
             models.Index(fields=["account_id", "kind", "created_at", "viewer_id"], name="insights_hit_account_viewer"),
-            models.Index(fields=["post_id", "created_at"], name="insights_hit_post"),
+            # viewer_id last here too: a top post's distinct reach over a period is read from the index alone.
+            models.Index(fields=["post_id", "created_at", "viewer_id"], name="insights_hit_post_viewer"),
             models.Index(fields=["created_at"], name="insights_hit_created"),
             # The fold takes a past day's followers back by the follows since: those rows alone, not every hit.
             models.Index(fields=["created_at"], condition=Q(kind__in=[Kind.FOLLOW, Kind.UNFOLLOW]), name="insights_hit_follows"),

@@ -179,14 +179,14 @@ def _posts(account: User, rows: list[AccountDay], start: date, end: date) -> tup
                  .values("post_id").annotate(reach=Sum("reach"), views=Sum("views"), interactions=Sum("interactions"))
                  .order_by())
     stats = {r["post_id"]: r for r in in_period}
-    so_far = dict(PostDay.objects.filter(post_id__in=[p.pk for p in posts]).values("post_id")
-                  .annotate(n=Sum("interactions")).order_by().values_list("post_id", "n"))
     followers_on = {r.day: r.followers for r in rows if r.followers}
     rates = []
     for post in posts:
         followers = followers_on.get(post.created_at.astimezone(UTC).date()) or account.followers_count
         if followers:
-            rates.append(so_far.get(post.pk, 0) / followers)
+            # A post published in the period has all its days in it: its interactions so far are its sum here.
+            so_far = stats[post.pk]["interactions"] if post.pk in stats else 0
+            rates.append(so_far / followers)
     rate = round(statistics.median(rates) * 100, 2) if rates else None
     captions = dict(Post.objects.filter(pk__in=list(stats), author=account).values_list("id", "caption"))
 
