@@ -29,8 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vitrina.accounts.models import User
-from vitrina.insights.audience import audience_of
 from vitrina.core.errors import Forbidden
+from vitrina.insights.audience import audience_of
 from vitrina.insights.models import AccountDay, Hit, Kind, PostDay
 from vitrina.insights.services import day_bounds, db_time, folds_generation
 from vitrina.messaging.models import Message

@@ -116,8 +116,7 @@ def account_days(*, today) -> dict[int, dict]:
            f"u.followers_count) AS r FROM {AccountDay._meta.db_table} d JOIN {User._meta.db_table} u "
            f"ON u.id = d.account_id WHERE d.account_id IN ({rated}) AND d.day >= %s AND d.day <= %s "
            f"AND (d.views > 0 OR d.interactions > 0)")
-    params = [*rated_params, on(since), on(today)]
-    for account_id, (n, median) in _medians(sql, list(params)).items():
+    for account_id, (n, median) in _medians(sql, [*rated_params, on(since), on(today)]).items():
         days[account_id].update(engaged_days=n, engaged_median=median)
     return days
 

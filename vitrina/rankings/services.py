@@ -82,9 +82,6 @@ def _roomy_sorts():
     connection only and set back after. PostgreSQL: RANKINGS_WORK_MEM for hashes and sorts (the server's
     default, often 4MB, spills them to disk and makes the run several times slower). SQLite: a larger
     page cache (its sort trees are in memory on every connection: settings, temp_store)."""
-    if connection.vendor not in ("postgresql", "sqlite"):
-        yield
-        return
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT set_config('work_mem', %s, false)", [settings.RANKINGS_WORK_MEM])

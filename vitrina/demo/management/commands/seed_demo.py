@@ -141,50 +141,9 @@ class Command(BaseCommand):
     help = "Create the demo accounts (if missing) and print their logins."
 
     def handle(self, *args, **options):
-        # One delivery of the events at the end of each stage, not one per transaction (see deliveries_held).
+        # One delivery of the events at the end, not one per transaction (see deliveries_held).
         with deliveries_held():
-            created = []
-            for index, (username, account_type, display_name, bio, (photo, box), extra) in enumerate(ACCOUNTS):
-                if User.objects.filter(username=username).exists():
-                    continue
-                with transaction.atomic():
-                    user = account_services.user_signup(
-                        username=username, email=f"{username}@demo.vitrina.example", password=DEMO_PASSWORD,
-                        account_type=account_type, display_name=display_name,
-                    )
-                    # Demo addresses cannot receive mail; mark them confirmed so no banner asks for it. Their
-                    # people last logged in on different days, some over a month ago, as a real audience did
-                    # (the rating's share of active followers reads it).
-                    User.objects.filter(pk=user.pk).update(email_verified_at=timezone.now(),
-                                                           last_login=timezone.now() - timedelta(days=index * 7 % 45))
-                    social_services.account_update(user=user, data={"bio": bio, **extra})
-                    account_services.avatar_set(user=user, upload=avatar_upload(photo, box))
-                created.append(username)
-            users = {u.username: u for u in User.objects.filter(username__in=[a[0] for a in ACCOUNTS])}
-            if created:
-                # Follows first, privacy last, so that the private account has followers
-                # and one request still waiting (sam.rivera asks after it went private).
-                # Only follows that involve an account made now: a demo seeded before keeps
-                # whatever its people followed and unfollowed since.
-                new = set(created)
-                for follower, targets in FOLLOWS.items():
-                    for target in targets:
-                        if follower == "sam.rivera" and target in PRIVATE or not {follower, target} & new \
-                                or not {follower, target} <= users.keys():
-                            continue
-                        social_services.follow_create(follower=users[follower], target=users[target])
-                for username in PRIVATE & new:
-                    social_services.account_update(user=users[username], data={"is_private": True})
-                if {"sam.rivera", "ivan.codes"} & new:
-                    social_services.follow_create(follower=users["sam.rivera"], target=users["ivan.codes"])
-            if created and not Post.objects.filter(author__in=users.values()).exists():
-                self._seed_posts(users)
-            # The demo orders' status emails would go to addresses nobody reads and bury the logins
-            # printed below under some sixty console emails.
-            with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-                shops_made = shops.seed_shops(users, photo_upload)
-            # After the shops: the customers' questions carry their products' cards.
-            demo_messages.seed_messages(users)
+            created, users, shops_made = self._seed_people_posts_and_shops()
         # After the posts and shops whose views it makes up; events first, so the orders are in the folds.
         dispatch.deliver()
         demo_insights.seed_insights(users)
@@ -203,6 +162,53 @@ class Command(BaseCommand):
             for username, account_type, *_rest in ACCOUNTS:
                 private = " (private)" if username in PRIVATE else ""
                 self.stdout.write(f"  {username:<18} {account_type}{private}")
+
+    def _seed_people_posts_and_shops(self) -> tuple[list[str], dict, list]:
+        """The accounts (those missing), their follows, posts, shops and messages; returns the usernames
+        created now, every demo account by username, and the shops seeded."""
+        created = []
+        for index, (username, account_type, display_name, bio, (photo, box), extra) in enumerate(ACCOUNTS):
+            if User.objects.filter(username=username).exists():
+                continue
+            with transaction.atomic():
+                user = account_services.user_signup(
+                    username=username, email=f"{username}@demo.vitrina.example", password=DEMO_PASSWORD,
+                    account_type=account_type, display_name=display_name,
+                )
+                # Demo addresses cannot receive mail; mark them confirmed so no banner asks for it. Their
+                # people last logged in on different days, some over a month ago, as a real audience did
+                # (the rating's share of active followers reads it).
+                User.objects.filter(pk=user.pk).update(email_verified_at=timezone.now(),
+                                                       last_login=timezone.now() - timedelta(days=index * 7 % 45))
+                social_services.account_update(user=user, data={"bio": bio, **extra})
+                account_services.avatar_set(user=user, upload=avatar_upload(photo, box))
+            created.append(username)
+        users = {u.username: u for u in User.objects.filter(username__in=[a[0] for a in ACCOUNTS])}
+        if created:
+            # Follows first, privacy last, so that the private account has followers
+            # and one request still waiting (sam.rivera asks after it went private).
+            # Only follows that involve an account made now: a demo seeded before keeps
+            # whatever its people followed and unfollowed since.
+            new = set(created)
+            for follower, targets in FOLLOWS.items():
+                for target in targets:
+                    if follower == "sam.rivera" and target in PRIVATE or not {follower, target} & new \
+                            or not {follower, target} <= users.keys():
+                        continue
+                    social_services.follow_create(follower=users[follower], target=users[target])
+            for username in PRIVATE & new:
+                social_services.account_update(user=users[username], data={"is_private": True})
+            if {"sam.rivera", "ivan.codes"} & new:
+                social_services.follow_create(follower=users["sam.rivera"], target=users["ivan.codes"])
+        if created and not Post.objects.filter(author__in=users.values()).exists():
+            self._seed_posts(users)
+        # The demo orders' status emails would go to addresses nobody reads and bury the logins
+        # printed below under some sixty console emails.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            shops_made = shops.seed_shops(users, photo_upload)
+        # After the shops: the customers' questions carry their products' cards.
+        demo_messages.seed_messages(users)
+        return created, users, shops_made
 
     def _seed_posts(self, users: dict) -> None:
         for author, photos, caption, location in POSTS:
