@@ -254,6 +254,9 @@ def parse() -> argparse.Namespace:
                              "explore-search (results merged into the JSON file)")
     parser.add_argument("--mixed-seconds", type=int, default=600, help="length of the realistic profile's run")
     parser.add_argument("--mixed-connections", type=int, default=16, help="virtual members at once (closed loop)")
+    parser.add_argument("--insights-off", action="store_true",
+                        help="INSIGHTS_RECORD=0 for the run (results in feed-<backend>-recording-off.json): "
+                             "what recording insights costs under load, against a run with it on")
     parser.add_argument("--child-out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.concurrency = [int(c) for c in args.concurrency.split(",") if c]
@@ -293,10 +296,13 @@ def main() -> None:
     args = parse()
     BASE.mkdir(parents=True, exist_ok=True)
     env = bench_env(args.backend, args)
+    if args.insights_off:
+        env["INSIGHTS_RECORD"] = "0"
     apply_env(env)
     # The default network's results are feed-<backend>.json; other sizes get their own file (feed-postgres-10k.json).
     scale = "" if args.accounts == 100_000 else f"-{args.accounts // 1000}k"
-    results_path = BENCH / "results" / f"feed-{args.backend}{scale}.json"
+    off = "-recording-off" if args.insights_off else ""
+    results_path = BENCH / "results" / f"feed-{args.backend}{scale}{off}.json"
 
     if args.child_out:
         import gc
@@ -351,6 +357,7 @@ def main() -> None:
         "database": PG_URL if args.backend == "postgres" else str(var_dir("sqlite") / "vitrina.sqlite3"),
         "timeline_store": settings.TIMELINE_STORE, "redis": REDIS_URL if args.backend == "postgres" else None,
         "settings": {"FEED_PULL_THRESHOLD": settings.FEED_PULL_THRESHOLD, "FEED_ACTIVE_DAYS": settings.FEED_ACTIVE_DAYS,
+                     "INSIGHTS_RECORD": settings.INSIGHTS_RECORD,
                      "DEBUG": settings.DEBUG, "CONN_MAX_AGE": settings.DATABASES["default"].get("CONN_MAX_AGE")},
         "generation": generation, "targets": TARGETS[args.backend],
     }

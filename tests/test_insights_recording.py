@@ -33,6 +33,22 @@ def test_follows_and_unfollows_are_counted_with_their_source(make_user):
     assert Hit.objects.count() == 3
 
 
+def test_with_recording_switched_off_nothing_is_counted(make_user, page_client, settings):
+    settings.INSIGHTS_RECORD = False
+    brand, ann = make_user("lumen", account_type="business"), make_user("ann")
+    social.follow_create(follower=ann, target=brand, source="search")
+    assert page_client(ann).get("/lumen/").status_code == 200  # a profile visit
+    recording.hit(kind=Kind.POST_VIEW, account_id=brand.pk, viewer_id=ann.pk, post_id=1)
+    assert recording.pending() == 0
+    dispatch.deliver()
+    recording.flush()
+    assert not Hit.objects.exists()
+    settings.INSIGHTS_RECORD = True  # the same visit counts again once switched on
+    page_client(ann).get("/lumen/")
+    recording.flush()
+    assert list(Hit.objects.values_list("kind", "viewer_id")) == [(Kind.PROFILE_VISIT, ann.pk)]
+
+
 def test_the_follow_form_sends_its_source(make_user, page_client):
     make_user("lumen", account_type="business")
     ann = make_user("ann")

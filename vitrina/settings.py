@@ -218,6 +218,9 @@ EVENT_CONSUMERS["insights"] = "vitrina.insights.consumer.handle"
 EVENT_RETENTION_DAYS = env_int("EVENT_RETENTION_DAYS", 30)
 
 # --- Insights (vitrina.insights) ------------------------------------------------
+# Whether pages record hits at all: off, insights show no new views, visits or taps (an operator's
+# switch, and the feed benchmark's way to measure what recording costs under load).
+INSIGHTS_RECORD = env_bool("INSIGHTS_RECORD", True)
 # Days the raw hits are kept (reach over a period is counted from them).
 INSIGHTS_RETENTION_DAYS = env_int("INSIGHTS_RETENTION_DAYS", 90)
 # Days the daily folds per account and per post are kept.

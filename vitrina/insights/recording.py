@@ -47,8 +47,8 @@ _oldest = 0.0  # monotonic time of the oldest hit in the buffer
 
 def counts(*, kind: int, account_id: int | None, viewer_id: int | None, staff: bool = False) -> bool:
     """Whether a hit counts at all: never an account's own doing, never staff, and a signed-out
-    visitor only in the kinds that are plain views."""
-    if not account_id or staff:
+    visitor only in the kinds that are plain views; nothing while INSIGHTS_RECORD is off."""
+    if not account_id or staff or not settings.INSIGHTS_RECORD:
         return False
     if viewer_id is None:
         return kind in ANONYMOUS_KINDS
