@@ -218,8 +218,8 @@ EVENT_CONSUMERS["insights"] = "vitrina.insights.consumer.handle"
 EVENT_RETENTION_DAYS = env_int("EVENT_RETENTION_DAYS", 30)
 
 # --- Insights (vitrina.insights) ------------------------------------------------
-# Whether pages record hits at all: off, insights show no new views, visits or taps (an operator's
-# switch, and the feed benchmark's way to measure what recording costs under load).
+# Whether hits are recorded at all, from pages and from the events (follows, orders): off, insights show
+# nothing new (an operator's switch, and the feed benchmark's way to measure what recording costs).
 INSIGHTS_RECORD = env_bool("INSIGHTS_RECORD", True)
 # Days the raw hits are kept (reach over a period is counted from them).
 INSIGHTS_RETENTION_DAYS = env_int("INSIGHTS_RETENTION_DAYS", 90)
@@ -227,9 +227,9 @@ INSIGHTS_RETENTION_DAYS = env_int("INSIGHTS_RETENTION_DAYS", 90)
 INSIGHTS_AGGREGATE_DAYS = env_int("INSIGHTS_AGGREGATE_DAYS", 730)
 # Below this many followers the audience breakdown is hidden, so no single follower can be picked out.
 INSIGHTS_MIN_AUDIENCE = env_int("INSIGHTS_MIN_AUDIENCE", 100)
-# Seconds a process keeps recorded hits before sending them on (sooner once 500 are waiting).
 # Seconds an account's insights are kept once read; a fold (every 15 minutes) replaces them anyway.
 INSIGHTS_CACHE_SECONDS = env_int("INSIGHTS_CACHE_SECONDS", 900)
+# Seconds a process keeps recorded hits before sending them on (sooner once 500 are waiting).
 INSIGHTS_FLUSH_SECONDS = env_int("INSIGHTS_FLUSH_SECONDS", 5)
 
 # --- Live (the socket at /ws: vitrina.live, docs/live.md) -------------------------
