@@ -132,8 +132,9 @@ def post_ratios(*, today) -> dict[int, tuple[int, float]]:
     them (every account on the benchmark's network: 16 s to 5 s)."""
     since = today - timedelta(days=formula.WINDOW_DAYS - 1)
     eligible = eligible_accounts().values("id")
+    filter_first = connection.vendor == "postgresql"
     per_post = PostDay.objects.filter(day__gte=since, day__lte=today)
-    if connection.vendor == "postgresql":
+    if filter_first:
         per_post = per_post.filter(account_id__in=eligible)
     per_post = (per_post.values("post_id")
                 .annotate(author=Min("account_id"), interactions=Sum("interactions"), reach=Sum("reach"))
@@ -142,7 +143,7 @@ def post_ratios(*, today) -> dict[int, tuple[int, float]]:
                 .order_by())
     sql, params = per_post.query.sql_with_params()
     sql = f"SELECT author AS account_id, CAST(interactions AS DOUBLE PRECISION) / reach AS r FROM ({sql}) p"
-    if connection.vendor != "postgresql":
+    if not filter_first:
         eligible_sql, eligible_params = eligible.query.sql_with_params()
         sql, params = f"{sql} WHERE author IN ({eligible_sql})", [*params, *eligible_params]
     return _medians(sql, list(params))
