@@ -257,6 +257,8 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--insights-off", action="store_true",
                         help="INSIGHTS_RECORD=0 for the run (results in feed-<backend>-recording-off.json): "
                              "what recording insights costs under load, against a run with it on")
+    parser.add_argument("--results", help="the results file's name under bench/results (default: feed-<backend>"
+                                          "[-<N>k][-recording-off].json); bench/feed_recording_ab.py names each run's")
     parser.add_argument("--child-out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.concurrency = [int(c) for c in args.concurrency.split(",") if c]
@@ -302,7 +304,7 @@ def main() -> None:
     # The default network's results are feed-<backend>.json; other sizes get their own file (feed-postgres-10k.json).
     scale = "" if args.accounts == 100_000 else f"-{args.accounts // 1000}k"
     off = "-recording-off" if args.insights_off else ""
-    results_path = BENCH / "results" / f"feed-{args.backend}{scale}{off}.json"
+    results_path = BENCH / "results" / (args.results or f"feed-{args.backend}{scale}{off}.json")
 
     if args.child_out:
         import gc
