@@ -8,7 +8,9 @@ member drawn from all accounts (so most caches are cold), then makes 4–12 requ
 (home feed pages 1–5 by cursor, Explore, a profile, a post, search, and the writes), always on
 what that member was just shown: the post opened, liked or commented on is one from their feed or
 Explore, the profile is an author they saw, follows go to authors seen in Explore and are undone
-later in the visit. Every answer is recorded as (seconds since start, kind, status, latency s);
+later in the visit. As a phone app does, the posts shown in the feed and Explore are reported to
+POST /insights/seen at the end of the visit (50 ids a request; kind "seen", outside MIX: the
+visit's 4–12 requests do not include them). Every answer is recorded as (seconds since start, kind, status, latency s);
 each post created is printed at once as `POSTED <post id> <author id> <unix time of the 201>` so
 the harness can watch for it in followers' timelines (fan-out lag).
 """
@@ -31,6 +33,7 @@ MIX = {
 }
 WRITES = ("like", "comment", "follow", "post_photo")
 FEED_PAGES = 5
+SEEN_BATCH = 50  # post ids a POST /insights/seen may name
 
 
 class Member:
@@ -50,6 +53,7 @@ class Visit:
         self.authors: list[str] = []
         self.discover: list[str] = []  # authors seen in Explore (followable)
         self.followed: list[str] = []
+        self.unreported: dict[str, list[int]] = {"feed": [], "explore": []}  # for POST /insights/seen
 
 
 class VirtualMember(threading.Thread):
@@ -103,6 +107,7 @@ class VirtualMember(threading.Thread):
     def seen(self, items: list[dict], *, explore: bool) -> None:
         for item in items:
             self.visit.posts.append(item["id"])
+            self.visit.unreported["explore" if explore else "feed"].append(item["id"])
             author = item.get("author", {}).get("username")
             if author and author != self.visit.member.username:
                 self.visit.authors.append(author)
@@ -168,6 +173,15 @@ class VirtualMember(threading.Thread):
             with self.out_lock:
                 print(f"POSTED {created['id']} {self.visit.member.pk} {time.time():.4f}", flush=True)
 
+    def report_seen(self) -> None:
+        """The visit's posts on screen, as the app reports them when it goes to the background."""
+        for source, ids in self.visit.unreported.items():
+            ids = list(dict.fromkeys(ids))
+            for start in range(0, len(ids), SEEN_BATCH):
+                body = json.dumps({"posts": ids[start:start + SEEN_BATCH], "source": source}).encode()
+                self.request("seen", "POST", f"{API}/insights/seen", body, "application/json")
+            self.visit.unreported[source] = []
+
     def one(self, kind: str) -> None:
         if kind == "feed":
             self.feed()
@@ -202,6 +216,8 @@ class VirtualMember(threading.Thread):
         members = self.plan["members"]
         while time.time() < self.stop_at:
             if self.visit is None or self.visit.left <= 0:
+                if self.visit is not None:
+                    self.report_seen()
                 self.visit = Visit(Member(*self.rng.choice(members)), self.rng)
                 self.visits += 1
                 self.feed()  # a visit opens on the home feed

@@ -1,14 +1,17 @@
 """GET /me/insights (shared/API.md, Insights and rating): the numbers of the insights page, from the same
-selector, for the signed-in creator or business account."""
+selector, for the signed-in creator or business account. POST /insights/seen: the posts a phone app
+showed on screen, counted as views by the same rule as the web page's beacon (vitrina.insights.seen)."""
 
 from datetime import date
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+from pydantic import StrictInt
 
 from vitrina.accounts.auth import REQUIRED
 from vitrina.core.errors import InvalidInput
-from vitrina.insights import selectors
+from vitrina.insights import seen, selectors
 
 router = Router(tags=["insights"])
 
@@ -111,3 +114,18 @@ def me_insights(request, days: int = selectors.DEFAULT_DAYS):
         message = _("Choose 7, 28 or 90 days.")
         raise InvalidInput(message, fields={"days": [message]})
     return insights_data(selectors.insights_for(request.auth, request.auth, days))
+
+
+class SeenIn(Schema):
+    posts: list[StrictInt] = Field(description=f"ids of the posts that were on screen, 1 to {seen.MAX_SEEN}")
+    source: str = Field(description="where they were shown: feed, profile, hashtag or explore")
+
+
+@router.post("/insights/seen", response={204: None}, auth=REQUIRED)
+def posts_seen(request, payload: SeenIn):
+    """Posts a phone app showed on screen (a feed page, a profile grid, a hashtag, Explore), reported in
+    batches: a view of each, once per reader and post an hour. Posts the reader may not see are ignored
+    without a word; 422 for anything crafted (nothing is then recorded), 429 past the limit. A signed-in
+    account's call, like every write of the API (signed-out web visitors' views come from the page's beacon)."""
+    seen.posts_seen(request.auth, payload.posts, payload.source, ident=request.auth.pk)
+    return Status(204, None)

@@ -8,6 +8,8 @@ from ninja.responses import Status
 from vitrina.accounts.auth import OPTIONAL, REQUIRED, viewer_of
 from vitrina.core.errors import InvalidInput
 from vitrina.core.pagination import PageParams
+from vitrina.insights import recording
+from vitrina.insights.models import Kind
 from vitrina.posts import card_reads, selectors, services
 from vitrina.posts.models import Comment, Like
 from vitrina.posts.schemas import (
@@ -63,7 +65,11 @@ def post_create(
 @router.get("/posts/{int:post_id}", response=PostOut, auth=OPTIONAL)
 def post_get(request, post_id: int):
     # From the card cache, as JSON text, like the lists (vitrina.posts.card_reads).
-    return _json(card_reads.post_get_json(viewer=viewer_of(request), post_id=post_id))
+    viewer = viewer_of(request)
+    text, author_id = card_reads.post_get_json(viewer=viewer, post_id=post_id)
+    # The post opened on its own, as the post page counts it (a feed's views come from /insights/seen).
+    recording.hit_by(viewer, kind=Kind.POST_VIEW, account_id=author_id, post_id=post_id, source="post")
+    return _json(text)
 
 
 @router.patch("/posts/{int:post_id}", response=PostOut, auth=REQUIRED)

@@ -34,14 +34,15 @@ def _page(*, viewer, ids: list[int], next_cursor: str | None) -> str:
     return page_json(viewer=viewer, rows=[rows[pk] for pk in ids if pk in rows], next_cursor=next_cursor)
 
 
-def post_get_json(*, viewer, post_id: int) -> str:
-    """GET /posts/{id}: the post as PostOut JSON text, or NotFound when the viewer may not see it."""
-    ids = list(Post.objects.visible_to(viewer).filter(pk=post_id).values_list("pk", flat=True))
-    rows = fresh_rows(visibility.posts_checked(ids))
+def post_get_json(*, viewer, post_id: int) -> tuple[str, int]:
+    """GET /posts/{id}: the post as PostOut JSON text and its author's id (the caller counts the view),
+    or NotFound when the viewer may not see it."""
+    found = dict(Post.objects.visible_to(viewer).filter(pk=post_id).values_list("pk", "author_id"))
+    rows = fresh_rows(visibility.posts_checked(list(found)))
     text = post_json(viewer=viewer, row=rows[post_id]) if post_id in rows else None
     if text is None:
         raise not_available()
-    return text
+    return text, found[post_id]
 
 
 def posts_of_json(*, viewer, author: User, cursor: str | None = None, limit: int | None = None) -> str:

@@ -9,7 +9,7 @@ from ninja.responses import Status
 from vitrina.accounts.auth import OPTIONAL, REQUIRED, viewer_of
 from vitrina.core.errors import InvalidInput
 from vitrina.core.pagination import PageParams
-from vitrina.shop import collections, photos, selectors, services, shop_settings
+from vitrina.shop import collections, hits, photos, selectors, services, shop_settings
 from vitrina.shop.schemas import (
     CollectionIn,
     CollectionList,
@@ -45,9 +45,13 @@ def product_create(request, payload: ProductIn):
 
 
 @router.get("/shop/products/{int:product_id}", response=ProductOut, auth=OPTIONAL)
-def product_get(request, product_id: int):
+def product_get(request, product_id: int, via: str = ""):
+    """A product the reader may see (its owner also sees drafts and archived ones); `via=tag` when the
+    reader tapped a product tag on a photo (counted in the shop's funnel)."""
     viewer = viewer_of(request)
-    return product_data(selectors.product_get(viewer=viewer, product_id=product_id), viewer=viewer)
+    product = selectors.product_get(viewer=viewer, product_id=product_id)
+    hits.product_opened(viewer, product, via=via)
+    return product_data(product, viewer=viewer)
 
 
 @router.patch("/shop/products/{int:product_id}", response=ProductOut, auth=REQUIRED)

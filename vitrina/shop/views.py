@@ -9,9 +9,7 @@ from django.shortcuts import redirect, render
 from vitrina.core.htmx import render_htmx
 from vitrina.core.pagination import InvalidCursor
 from vitrina.core.views import not_found_as_404
-from vitrina.insights import recording
-from vitrina.insights.models import Kind
-from vitrina.shop import selectors, tags
+from vitrina.shop import hits, selectors, tags
 from vitrina.social import selectors as social_selectors
 from vitrina.social import visibility
 
@@ -25,10 +23,7 @@ def product(request, product_id: int):
     decides: NotFound, hence 404, for everyone else)."""
     item = selectors.product_get(viewer=request.user, product_id=product_id)
     is_owner = request.user.is_authenticated and item.shop.owner_id == request.user.pk
-    owner_id = item.shop.owner_id
-    if request.GET.get("via") == "tag":  # from a product tag on a photo (posts/_photo_tags.html)
-        recording.hit_by(request.user, kind=Kind.TAG_TAP, account_id=owner_id, product_id=item.pk, source="post")
-    recording.hit_by(request.user, kind=Kind.PRODUCT_VIEW, account_id=owner_id, product_id=item.pk, source="shop")
+    hits.product_opened(request.user, item, via=request.GET.get("via", ""))
     return render(request, "shop/product.html", {
         "product": item,
         "seller": item.shop.owner,

@@ -4,6 +4,8 @@ from ninja.responses import Status
 from vitrina.accounts.auth import OPTIONAL, REQUIRED, viewer_of
 from vitrina.accounts.schemas import AccountList, MeOut, MePatch
 from vitrina.core.pagination import PageParams
+from vitrina.insights import recording
+from vitrina.insights.models import Kind
 from vitrina.social import selectors, services, visibility
 from vitrina.social.schemas import FollowStateOut, ProfileOut
 
@@ -30,6 +32,7 @@ def account_get(request, username: str):
     viewer = viewer_of(request)
     target = selectors.profile_get(viewer=viewer, username=username)
     target.relationship = visibility.relationship(viewer, target)
+    recording.hit_by(viewer, kind=Kind.PROFILE_VISIT, account_id=target.pk, source="profile")
     return target
 
 
