@@ -433,7 +433,8 @@ def main() -> None:
     report(results)
     if changed:
         log(f"\nWARNING: {results['warning']}")
-    log(f"\nWrote {results_path.relative_to(ROOT)} in {results['run_seconds']} s")
+    shown = results_path.relative_to(ROOT) if results_path.is_relative_to(ROOT) else results_path
+    log(f"\nWrote {shown} in {results['run_seconds']} s")
 
 
 if __name__ == "__main__":

@@ -86,6 +86,12 @@ def test_seen_counts_the_posts_the_reader_may_see_and_ignores_the_rest(shop, mak
     assert sorted(_hits()) == [(Kind.POST_VIEW, shop.pk, ann.pk, pk, "explore") for pk in (seen.pk, other.pk)]
 
 
+def test_a_visits_worth_is_one_report(shop, make_user, api):
+    posts = [Post.objects.create(author=shop).pk for _ in range(100)]
+    assert api(make_user("ann")).post("/insights/seen", {"posts": posts, "source": "feed"}).status_code == 204
+    assert sorted(row[3] for row in _hits()) == posts
+
+
 def test_seen_twice_within_the_hour_counts_once(shop, make_user, api):
     ann = api(make_user("ann"))
     post = Post.objects.create(author=shop)
@@ -105,7 +111,7 @@ POST = object()  # stands for the id of a post the reader may see
 
 @pytest.mark.parametrize("posts,source", [
     (["POST"], "feed"), ([1.0], "feed"), ([True], "feed"), ([0], "feed"), ([-1], "feed"), ([], "feed"),
-    ([POST] * 51, "feed"), ([2**63], "feed"), ([10**30], "feed"), ([POST], "timeline"), ([POST], ""),
+    ([POST] * 101, "feed"), ([2**63], "feed"), ([10**30], "feed"), ([POST], "timeline"), ([POST], ""),
     ([POST], ["feed"]), ([POST], None), (None, "feed"), ("1,2", "feed"), ([[1]], "feed"), ([{"id": 1}], "feed"),
 ])
 def test_seen_refuses_crafted_input_and_records_nothing(shop, make_user, api, posts, source):

@@ -147,3 +147,29 @@ def test_the_periodic_jobs_drain_fold_and_prune(make_user):
     assert AccountDay.objects.get(account_id=brand.pk, day=Hit.objects.get().created_at.date()).profile_visits == 1
     insights_prune.call()
     assert Hit.objects.count() == 1  # today's hit is kept
+
+
+def test_yesterday_is_folded_until_its_late_hits_are_in_and_then_left_alone(make_user, monkeypatch):
+    """A finished day is folded once more after LATE_HITS, then never again by the quarter-hourly job."""
+    from datetime import UTC, datetime, timedelta
+
+    from django.core.cache import cache
+
+    from vitrina.insights import services
+
+    cache.delete(services.FINAL_KEY)
+    folded = []
+    monkeypatch.setattr(services, "fold_day", folded.append)
+    midnight = datetime(2026, 12, 3, tzinfo=UTC)
+    yesterday, today = midnight.date() - timedelta(days=1), midnight.date()
+    services.fold_recent(now=midnight + timedelta(minutes=15))  # late hits may still come
+    services.fold_recent(now=midnight + timedelta(minutes=59))
+    services.fold_recent(now=midnight + services.LATE_HITS)  # the last fold of yesterday
+    services.fold_recent(now=midnight + timedelta(hours=2))
+    services.fold_recent(now=midnight + timedelta(hours=23))
+    assert folded == [yesterday, today, yesterday, today, yesterday, today, today, today]
+    cache.delete(services.FINAL_KEY)  # forgotten (a cache emptied): folded once more, harmlessly
+    services.fold_recent(now=midnight + timedelta(hours=23, minutes=15))
+    assert folded[-2:] == [yesterday, today]
+    services.fold_recent(now=midnight + timedelta(days=1, minutes=15))  # the next day: today's yesterday
+    assert folded[-2:] == [today, today + timedelta(days=1)]

@@ -9,7 +9,7 @@ member drawn from all accounts (so most caches are cold), then makes 4–12 requ
 what that member was just shown: the post opened, liked or commented on is one from their feed or
 Explore, the profile is an author they saw, follows go to authors seen in Explore and are undone
 later in the visit. As a phone app does, the posts shown in the feed and Explore are reported to
-POST /insights/seen at the end of the visit (50 ids a request; kind "seen", outside MIX: the
+POST /insights/seen at the end of the visit (up to 100 ids a request; kind "seen", outside MIX: the
 visit's 4–12 requests do not include them). Every answer is recorded as (seconds since start, kind, status, latency s);
 each post created is printed at once as `POSTED <post id> <author id> <unix time of the 201>` so
 the harness can watch for it in followers' timelines (fan-out lag).
@@ -33,7 +33,7 @@ MIX = {
 }
 WRITES = ("like", "comment", "follow", "post_photo")
 FEED_PAGES = 5
-SEEN_BATCH = 50  # post ids a POST /insights/seen may name
+SEEN_BATCH = 100  # post ids a POST /insights/seen may name
 
 
 class Member:

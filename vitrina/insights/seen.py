@@ -16,8 +16,9 @@ from vitrina.insights import recording
 from vitrina.insights.models import Kind, Source
 from vitrina.posts.models import Post
 
-# Posts one report may name: a phone screen shows a handful, a visit some dozens; more is not a person.
-MAX_SEEN = 50
+# Posts one report may name: a phone screen shows a handful, a visit some dozens (five feed pages are a
+# hundred); more is not a person. An app reports a visit's worth at once, not each screen.
+MAX_SEEN = 100
 SOURCES = frozenset({Source.FEED, Source.PROFILE, Source.HASHTAG, Source.EXPLORE})
 # The largest id a client may name (a bigint): anything longer is crafted.
 _MAX_ID = 2**63 - 1

@@ -173,10 +173,24 @@ def fold_day(day: date) -> tuple[int, int]:
     return AccountDay.objects.filter(day=day).count(), PostDay.objects.filter(day=day).count()
 
 
+# Yesterday's hits still on their way (a process's buffer, the Redis list) land within this much of
+# midnight; a fold of yesterday after that is its last.
+LATE_HITS = timedelta(hours=1)
+FINAL_KEY = "insights:final-day"
+
+
 def fold_recent(*, now: datetime | None = None) -> None:
-    """Today and yesterday (a hit written late for yesterday still lands)."""
-    today = (now or timezone.now()).astimezone(UTC).date()
-    fold_day(today - timedelta(days=1))
+    """Today, and yesterday until its last fold after LATE_HITS: a day's fold costs as much as the day
+    has hits, so folding a finished day again every quarter of an hour would double the job for nothing.
+    The cache remembers the day that is final; forgotten, yesterday is simply folded once more."""
+    now = now or timezone.now()
+    today = now.astimezone(UTC).date()
+    yesterday = today - timedelta(days=1)
+    if cache.get(FINAL_KEY) != yesterday.isoformat():
+        settled = now >= day_bounds(today)[0] + LATE_HITS  # decided before the fold, which takes a while
+        fold_day(yesterday)
+        if settled:
+            cache.set(FINAL_KEY, yesterday.isoformat(), timeout=2 * 24 * 3600)
     fold_day(today)
 
 
