@@ -173,3 +173,31 @@ def test_yesterday_is_folded_until_its_late_hits_are_in_and_then_left_alone(make
     assert folded[-2:] == [yesterday, today]
     services.fold_recent(now=midnight + timedelta(days=1, minutes=15))  # the next day: today's yesterday
     assert folded[-2:] == [today, today + timedelta(days=1)]
+
+
+def test_a_batch_is_written_as_given_and_a_repeated_view_in_it_once(make_user):
+    """write_rows on each database (one statement over arrays on PostgreSQL): every column as the buffer
+    holds it, the hour and the time from the epoch seconds, a view repeated within the batch and the hour
+    dropped, one in the next hour kept."""
+    from datetime import UTC, datetime
+
+    shop, ann = make_user("lumen", account_type="business"), make_user("ann")
+    at = datetime(2026, 12, 3, 10, 15, 30, 250000, tzinfo=UTC).timestamp()
+    view = (int(Kind.POST_VIEW), shop.pk, ann.pk, 77, None, "feed", None, "", at)
+    written = recording.write_rows([
+        view, view[:-1] + (at + 60,), view[:-1] + (at + 3600,), (int(Kind.POST_VIEW), shop.pk, None, 77, None, "feed",
+                                                                  None, "", at),
+        (int(Kind.ORDER), shop.pk, ann.pk, None, None, "shop", "1500.5", "KWD", at),
+        [int(Kind.TAG_TAP), shop.pk, ann.pk, None, 9, "post", None, "", at],  # as the Redis list gives it back
+    ])
+    assert written == 6
+    rows = sorted(Hit.objects.values_list("kind", "viewer_id", "post_id", "product_id", "source", "amount", "currency",
+                                          "hour", "created_at"), key=lambda r: (r[0], r[7], r[1] or 0))
+    hour = int(at // 3600)
+    assert rows == [
+        (Kind.POST_VIEW, None, 77, None, "feed", None, "", hour, datetime.fromtimestamp(at, UTC)),
+        (Kind.POST_VIEW, ann.pk, 77, None, "feed", None, "", hour, datetime.fromtimestamp(at, UTC)),
+        (Kind.POST_VIEW, ann.pk, 77, None, "feed", None, "", hour + 1, datetime.fromtimestamp(at + 3600, UTC)),
+        (Kind.TAG_TAP, ann.pk, None, 9, "post", None, "", hour, datetime.fromtimestamp(at, UTC)),
+        (Kind.ORDER, ann.pk, None, None, "shop", Decimal("1500.500"), "KWD", hour, datetime.fromtimestamp(at, UTC)),
+    ]

@@ -108,11 +108,27 @@ _INSERT = (f"INSERT INTO {Hit._meta.db_table} ({', '.join(_COLUMNS)}) VALUES ({'
            f"ON CONFLICT DO NOTHING")
 
 
+# PostgreSQL: the whole batch as one statement over arrays, one per column, the hour and the time computed
+# there from the epoch seconds. Per hit that is a fraction of executemany's cost on both sides (measured
+# in the feed benchmark's recording A/B, where the drain writes some 400 hits a second).
+_INSERT_ARRAYS = (
+    f"INSERT INTO {Hit._meta.db_table} ({', '.join(_COLUMNS)}) "
+    f"SELECT k, a, v, p, pr, s, am, c, floor(t / 3600)::int, to_timestamp(t) "
+    f"FROM unnest(%s::smallint[], %s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], %s::text[], "
+    f"%s::numeric[], %s::text[], %s::float8[]) AS u(k, a, v, p, pr, s, am, c, t) ON CONFLICT DO NOTHING")
+
+
 def write_rows(rows: list[tuple]) -> int:
     """Rows as hit() buffers them, in one transaction; a repeated post view within the hour is dropped
     by the unique constraint."""
     if not rows:
         return 0
+    if connection.vendor == "postgresql":
+        columns = [list(column) for column in zip(*rows)]
+        columns[-1] = [float(at) for at in columns[-1]]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_INSERT_ARRAYS, columns)
+        return len(rows)
     ops = connection.ops
     values = [(kind, account_id, viewer_id, post_id, product_id, source,
                None if amount is None else ops.adapt_decimalfield_value(Decimal(amount), 14, 3), currency,
