@@ -3,6 +3,7 @@
 from itertools import product
 
 import pytest
+from django.db import connection
 
 from tests.conftest import assert_error
 from tests.posts_helpers import make_post
@@ -53,6 +54,10 @@ def test_python_and_sql_forms_agree_for_every_pair(world):
         in_sql = Post.objects.visible_to(viewer).filter(author=target).exists()
         assert visibility.sees_content(viewer, target) == in_sql, (viewer, target)
         assert visibility.sees_content(viewer, target, visibility.relationship(viewer, target)) == in_sql
+        rule, params = visibility.content_sql(viewer, account_id="p.author_id")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {Post._meta.db_table} p WHERE p.author_id = %s AND {rule}", [target.pk, *params])
+            assert bool(cursor.fetchall()) == in_sql, (viewer, target)
         listed = visibility.accounts_listed(viewer).filter(pk=target.pk).exists()
         assert visibility.is_listed(viewer, target) == listed, (viewer, target)
 

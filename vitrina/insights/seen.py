@@ -8,6 +8,7 @@ existence is not revealed). Crafted input is refused whole, and nothing is recor
 """
 
 from django.conf import settings
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from vitrina.core.errors import InvalidInput
@@ -15,6 +16,7 @@ from vitrina.core.throttle import rate_limit
 from vitrina.insights import recording
 from vitrina.insights.models import Kind, Source
 from vitrina.posts.models import Post
+from vitrina.social import visibility
 
 # Posts one report may name: a phone screen shows a handful, a visit some dozens (five feed pages are a
 # hundred); more is not a person. An app reports a visit's worth at once, not each screen.
@@ -48,8 +50,13 @@ def posts_seen(viewer, post_ids: list, source, *, ident) -> int:
     if not settings.INSIGHTS_RECORD:
         return 0  # nothing would count: not even the visibility read
     rate_limit(action="seen", ident=ident)
-    signed_in = viewer is not None and viewer.is_authenticated
-    visible = Post.objects.visible_to(viewer if signed_in else None).filter(pk__in=ids).values_list("id", "author_id")
+    # The rule's SQL text (visibility.content_sql): the ORM form cost several milliseconds a beacon to
+    # build and plan, more than the query itself.
+    rule, params = visibility.content_sql(viewer, account_id="p.author_id")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT p.id, p.author_id FROM {Post._meta.db_table} p "
+                       f"WHERE p.id IN ({', '.join(['%s'] * len(ids))}) AND {rule}", [*ids, *params])
+        visible = cursor.fetchall()
     recorded = 0
     for post_id, author_id in visible:
         recording.hit_by(viewer, kind=Kind.POST_VIEW, account_id=author_id, post_id=post_id, source=source)

@@ -147,6 +147,21 @@ def content_q(viewer, *, account: str = "author") -> Q:
     return active & ~_blocks_with(viewer, account_id) & (public | is_self | follows)
 
 
+def content_sql(viewer, *, account_id: str) -> tuple[str, list]:
+    """`content_q` as SQL text and its parameters, for a raw query whose column `account_id` (e.g.
+    "p.author_id") holds the account: for a hot caller where building and compiling the ORM form costs
+    more than running it (the post-view beacon: milliseconds a call). Tested to agree with the other forms."""
+    user, follow, block = User._meta.db_table, Follow._meta.db_table, Block._meta.db_table
+    viewer = _member(viewer)
+    if viewer is None:
+        return f"EXISTS (SELECT 1 FROM {user} u WHERE u.id = {account_id} AND u.is_active AND NOT u.is_private)", []
+    sql = (f"EXISTS (SELECT 1 FROM {user} u WHERE u.id = {account_id} AND u.is_active AND (NOT u.is_private "
+           f"OR u.id = %s OR EXISTS (SELECT 1 FROM {follow} f WHERE f.follower_id = %s AND f.target_id = u.id))) "
+           f"AND NOT EXISTS (SELECT 1 FROM {block} b WHERE (b.blocker_id = %s AND b.blocked_id = {account_id}) "
+           f"OR (b.blocker_id = {account_id} AND b.blocked_id = %s))")
+    return sql, [viewer.pk] * 4
+
+
 def listed_q(viewer, *, account: str = "") -> Q:
     """`is_listed` as a filter: rows whose account the viewer may find and see in lists."""
     prefix, account_id = _paths(account)
