@@ -87,8 +87,7 @@ def _execute(sql: str, params: list) -> None:
 
 
 def _count_kind(kind: int) -> str:
-    """Hits of one kind, over rows grouped by viewer (each row's n is that viewer's hits)."""
-    return f"SUM(CASE WHEN kind = {int(kind)} THEN n ELSE 0 END)"
+    return f"SUM(CASE WHEN kind = {int(kind)} THEN 1 ELSE 0 END)"
 
 
 def _fold_accounts(day: date, start: datetime, end: datetime) -> None:
@@ -96,19 +95,15 @@ def _fold_accounts(day: date, start: datetime, end: datetime) -> None:
     (their followers every day), summed per account; then followers, revenue and what came after."""
     table, hit, user = AccountDay._meta.db_table, Hit._meta.db_table, User._meta.db_table
     fields = ["views", "reach", *KIND_FIELDS.values(), "interactions", "engaged"]
-    # The first SELECT of the UNION names the columns. The hits are grouped by viewer first (h.n: that
-    # viewer's hits of a kind), so reach is a count of rows rather than a COUNT(DISTINCT), which sorts.
+    # The first SELECT of the UNION names the columns.
     from_hits = ", ".join(f"{expr} AS {name}" for expr, name in zip(
-        [_count_kind(Kind.POST_VIEW), f"SUM(CASE WHEN kind = {int(Kind.POST_VIEW)} AND viewer_id IS NOT NULL "
-                                      f"THEN 1 ELSE 0 END)",
+        [_count_kind(Kind.POST_VIEW), f"COUNT(DISTINCT CASE WHEN kind = {int(Kind.POST_VIEW)} THEN viewer_id END)",
          *(_count_kind(kind) for kind in KIND_FIELDS), "0", "0"], fields))
-    by_viewer = (f"SELECT account_id, kind, viewer_id, COUNT(*) AS n FROM {hit} "
-                 f"WHERE created_at >= %s AND created_at < %s GROUP BY account_id, kind, viewer_id")
     nothing = ", ".join(["0"] * (len(fields) - 2))
     empty_json = "'{}'::jsonb" if connection.vendor == "postgresql" else "'{}'"
     sql = (f"INSERT INTO {table} (account_id, day, {', '.join(fields)}, revenue) "
            f"SELECT account_id, %s, {', '.join(f'SUM({f})' for f in fields)}, {empty_json} FROM ("
-           f"SELECT account_id, {from_hits} FROM ({by_viewer}) h GROUP BY account_id "
+           f"SELECT account_id, {from_hits} FROM {hit} WHERE created_at >= %s AND created_at < %s GROUP BY account_id "
            f"UNION ALL SELECT i.author_id, {nothing}, i.n, i.engaged FROM ({_interactions('author')}) i "
            f"UNION ALL SELECT id, {nothing}, 0, 0 FROM {user} WHERE is_active AND account_type IN (%s, %s)"
            f") x GROUP BY account_id")
@@ -138,12 +133,9 @@ def _fold_posts(day: date, start: datetime, end: datetime) -> None:
     table, hit, post = PostDay._meta.db_table, Hit._meta.db_table, Post._meta.db_table
     sql = (f"INSERT INTO {table} (post_id, account_id, day, views, reach, interactions) "
            f"SELECT post_id, MAX(account_id), %s, SUM(views), SUM(reach), SUM(interactions) FROM ("
-           f"SELECT post_id, account_id, SUM(n) AS views, SUM(CASE WHEN viewer_id IS NOT NULL THEN 1 ELSE 0 END) AS reach, "
-           f"0 AS interactions FROM ("
-           # grouped by viewer first, as the accounts' fold: reach counts rows, not a COUNT(DISTINCT)
-           f"SELECT post_id, account_id, viewer_id, COUNT(*) AS n FROM {hit} WHERE kind = {int(Kind.POST_VIEW)} "
-           f"AND post_id IS NOT NULL AND created_at >= %s AND created_at < %s GROUP BY post_id, account_id, viewer_id"
-           f") h GROUP BY post_id, account_id "
+           f"SELECT post_id, account_id, COUNT(*) AS views, COUNT(DISTINCT viewer_id) AS reach, 0 AS interactions "
+           f"FROM {hit} WHERE kind = {int(Kind.POST_VIEW)} AND post_id IS NOT NULL "
+           f"AND created_at >= %s AND created_at < %s GROUP BY post_id, account_id "
            f"UNION ALL SELECT i.id, i.author_id, 0, 0, i.n FROM ({_interactions('post')}) i"
            f") x GROUP BY post_id")  # one row a post, whatever a crafted hit says its account is
     since, until, on = db_time(start), db_time(end), connection.ops.adapt_datefield_value(day)
