@@ -11,13 +11,6 @@ from vitrina.insights.models import Hit, Kind
 from vitrina.posts.models import Post
 
 
-@pytest.fixture(autouse=True)
-def _empty_buffer():
-    recording.discard()
-    yield
-    recording.discard()
-
-
 @pytest.fixture
 def shop(make_user):
     return make_user("lumen", account_type="business")

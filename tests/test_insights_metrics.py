@@ -31,13 +31,6 @@ def dated(obj, hour=12):
     type(obj).objects.filter(pk=obj.pk).update(created_at=datetime.fromtimestamp(at(hour), UTC))
 
 
-@pytest.fixture(autouse=True)
-def _empty_buffer():
-    recording.discard()
-    yield
-    recording.discard()
-
-
 @pytest.fixture
 def world(make_user):
     shop = make_user("lumen", account_type="business", city="Dhaka")

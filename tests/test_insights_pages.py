@@ -14,13 +14,6 @@ from vitrina.posts.models import Post
 DAY = timezone.now().astimezone(UTC).date()
 
 
-@pytest.fixture(autouse=True)
-def _empty_buffer():
-    recording.discard()
-    yield
-    recording.discard()
-
-
 @pytest.fixture
 def shop(make_user):
     return make_user("lumen", account_type="business", website="https://lumen.example/shop")

@@ -13,13 +13,6 @@ from vitrina.insights.models import Hit, Kind
 from vitrina.social import services as social
 
 
-@pytest.fixture(autouse=True)
-def _empty_buffer():
-    recording.discard()
-    yield
-    recording.discard()
-
-
 def test_follows_and_unfollows_are_counted_with_their_source(make_user):
     brand, ann, bob = make_user("lumen", account_type="business"), make_user("ann"), make_user("bob")
     social.follow_create(follower=ann, target=brand, source="search")

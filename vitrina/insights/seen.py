@@ -41,7 +41,8 @@ def checked(post_ids: list, source) -> tuple[set[int], str]:
 
 
 def posts_seen(viewer, post_ids: list, source, *, ident) -> int:
-    """Record a view of each post the viewer may see (None: signed out); the number recorded.
+    """Record a view of each post the viewer may see (None: signed out); the number of those posts
+    (recording itself leaves out the viewer's own).
 
     `ident` is whom the rate limit counts: the account, or the address of a signed-out reader (their
     views have no viewer to count once an hour, so one address cannot repeat them forever). Raises
