@@ -154,3 +154,15 @@ def pytest_terminal_summary(terminalreporter):
         for lang in sorted({p.parent.name for p in shots}):
             names = ", ".join(p.stem for p in shots if p.parent.name == lang)
             terminalreporter.write_line(f"{lang}: {names}")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL the tests' connections commit without waiting for the WAL to reach the disk
+    (synchronous_commit=off): a test database is thrown away, and the suite commits tens of thousands
+    of times. Everything else is the real server as deployed."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        database.setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"

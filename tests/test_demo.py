@@ -2,6 +2,8 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from tests.demo_snapshot import seed_demo
+
 from vitrina.accounts.models import User
 from vitrina.core.models import BuiltState
 from vitrina.feed.explore import ranking, trending
@@ -31,13 +33,13 @@ def test_seed_demo_creates_fourteen_accounts_once(capsys):
 
 
 def test_demo_accounts_can_log_in(client):
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     response = client.post("/accounts/login/", {"username": "coffee.corner", "password": "vitrina-demo-2026"})
     assert response.status_code == 302
 
 
 def test_seed_demo_builds_explore_so_the_first_visit_shows_it(page_client, monkeypatch):
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     assert set(BuiltState.objects.values_list("name", flat=True)) == {ranking.POOL_STATE, trending.TRENDS_STATE}
     cache.clear()  # a web process started after the command
     monkeypatch.setattr(ranking, "_pool_cold", lambda: [])  # what it shows comes from the build
@@ -46,7 +48,7 @@ def test_seed_demo_builds_explore_so_the_first_visit_shows_it(page_client, monke
 
 
 def test_seed_demo_puts_its_shops_in_the_rating(page_client):
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     listed = page_client().get("/rankings/").content.decode()
     for shop in ("coffee.corner", "orbit.outfitters", "nebula.prints", "dhaka.crafts", "moscow.linen", "dhaka.tea"):
         assert f'href="/rankings/{shop}/"' in listed
@@ -56,7 +58,7 @@ def test_seed_demo_puts_its_shops_in_the_rating(page_client):
 def test_seed_demo_gives_the_shops_a_month_of_insights(page_client):
     from vitrina.insights.models import AccountDay, Hit
 
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     shop = User.objects.get(username="coffee.corner")
     days = AccountDay.objects.filter(account_id=shop.pk)
     assert days.count() >= 30 and sum(d.views for d in days) > 0

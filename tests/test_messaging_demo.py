@@ -3,6 +3,8 @@
 import pytest
 from django.core.management import call_command
 
+from tests.demo_snapshot import seed_demo
+
 from vitrina.accounts.models import User
 from vitrina.messaging import selectors
 from vitrina.messaging.models import Conversation, ConversationLabel, Message, QuickReply
@@ -11,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_inbox_is_lived_in_and_seeded_once():
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     linen = User.objects.get(username="moscow.linen")
     chats = selectors.conversations_of(user=linen, folder="primary").items
     assert len(chats) == 1 and chats[0].unread == 0

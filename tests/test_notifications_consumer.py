@@ -1,9 +1,9 @@
 """Notifications made from the domain events of the real services, delivered by dispatch.deliver()."""
 
 import pytest
-from django.core.management import call_command
 
 from tests.checkout_helpers import fill_cart, make_seller, place
+from tests.demo_snapshot import seed_demo
 from tests.posts_helpers import make_post
 from tests.reviews_helpers import deliver
 from vitrina.accounts import services as account_services
@@ -247,7 +247,7 @@ def test_orders_tell_the_seller_of_new_and_cancelled_orders_and_the_buyer_of_the
 
 
 def test_the_demo_members_have_notifications_after_seeding():
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     assert {"like", "comment", "follow", "follow_request", "order"} <= set(
         Notification.objects.values_list("kind", flat=True))
     # sam.rivera asked to follow the private ivan.codes after it went private.

@@ -12,9 +12,9 @@ Content-Security-Policy does not apply to.
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tests.demo_snapshot import seed_demo
 from tests.e2e.helpers import DEMO_MEMBER as MEMBER
 from tests.e2e.helpers import log_in
 
@@ -40,7 +40,7 @@ def violations(page) -> list[str]:
 
 
 def test_main_pages_have_no_serious_accessibility_violations(new_context, output_dir):
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     from vitrina.posts.models import Post
 
     post = Post.objects.filter(author__username=SHOP).order_by("pk").first()

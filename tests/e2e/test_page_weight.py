@@ -18,6 +18,7 @@ import pytest
 from django.core.management import call_command
 from pytest_django.live_server_helper import LiveServer
 
+from tests.demo_snapshot import seed_demo
 from tests.e2e.conftest import PHONE
 from tests.e2e.helpers import log_in
 
@@ -99,7 +100,7 @@ def breakdown(requests, base_url):
 
 
 def test_first_loads_fit_their_budgets(browser, production_server):
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     base = production_server
     loads = {
         "home feed, member": (first_load(browser, base, "/", member_session(browser, base)), 200 * KB, 12),

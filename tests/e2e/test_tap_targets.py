@@ -7,8 +7,8 @@ inside a sentence (a #hashtag or @mention in a caption), whose size is the text'
 """
 
 import pytest
-from django.core.management import call_command
 
+from tests.demo_snapshot import seed_demo
 from tests.e2e.helpers import DEMO_MEMBER as MEMBER
 from tests.e2e.helpers import log_in
 
@@ -71,7 +71,7 @@ LOCALES = ("en-US", "ru-RU", "bn-BD")
 
 def test_every_control_is_a_tap_target(new_context, save_screen):
     # The demo is seeded once for the three languages: each page is read in each of them.
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     from vitrina.posts.models import Post
 
     post = Post.objects.filter(author__username="coffee.corner").order_by("pk").first()
