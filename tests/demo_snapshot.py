@@ -10,6 +10,7 @@ those tables are not empty, the command runs for real.
 Tests of the command itself (its idempotence, a demo seeded before the shops existed) call it directly.
 """
 
+import atexit
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -94,5 +95,6 @@ def seed_demo() -> None:
     # and only the tables the command filled.
     if snapshot is None and User._meta.db_table not in before:
         media = Path(tempfile.mkdtemp(prefix="vitrina-demo-media-"))
+        atexit.register(shutil.rmtree, media, ignore_errors=True)  # gone with the test process
         shutil.copytree(settings.MEDIA_ROOT, media, dirs_exist_ok=True)
         _snapshots[key] = _Snapshot(tables=_take(sorted(_filled(tables) - before)), media=media)

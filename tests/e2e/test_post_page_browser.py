@@ -191,7 +191,9 @@ def test_post_page_sheet_comment_bar_and_square_post(new_context, make_user, loc
     assert [m.alt_text for m in media] == ["", "A bay with boats"]
     assert page.get_by_test_id("carousel").evaluate(BOXES)["frame"] == [pytest.approx(390, abs=1)] * 2
 
-    # The owner's ⋯: Edit, and Delete, which asks inside the sheet first.
+    # The owner's ⋯: Edit, and Delete, which asks inside the sheet first. Once the page's scripts have run:
+    # before them the sheet has no Share entry, and its appearing moved Delete under a tap already aimed.
+    page.wait_for_load_state("load")
     menu = page.get_by_test_id("post-menu")
     menu.get_by_test_id("post-menu-button").click()
     expect(menu.get_by_test_id("edit-post")).to_be_visible()
