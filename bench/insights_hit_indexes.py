@@ -99,7 +99,7 @@ def main() -> None:
     def layout(name: str) -> None:
         dropped = LAYOUTS[name]
         with connection.cursor() as cursor:
-            for index, sql in definitions.items():
+            for index in definitions:
                 cursor.execute(f"DROP INDEX IF EXISTS {index}")
             for index, sql in definitions.items():
                 if index not in dropped:

@@ -83,12 +83,12 @@ def _put_back(taken: dict) -> None:
 def seed_demo() -> None:
     """The demo's data in the test database and MEDIA_ROOT, as `seed_demo` writes them."""
     key = (connection.vendor, connection.settings_dict["NAME"])
-    tables = _tables()
     snapshot = _snapshots.get(key)
     if snapshot is not None and not _filled(snapshot.tables):
         _put_back(snapshot.tables)
         shutil.copytree(snapshot.media, settings.MEDIA_ROOT, dirs_exist_ok=True)
         return
+    tables = _tables()
     before = _filled(tables)
     call_command("seed_demo", verbosity=0)
     # Kept only from a database without accounts (a flush leaves Django's content types and permissions),

@@ -3,7 +3,6 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from tests.demo_snapshot import seed_demo
-
 from vitrina.accounts.models import User
 from vitrina.core.models import BuiltState
 from vitrina.feed.explore import ranking, trending

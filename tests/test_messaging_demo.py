@@ -4,7 +4,6 @@ import pytest
 from django.core.management import call_command
 
 from tests.demo_snapshot import seed_demo
-
 from vitrina.accounts.models import User
 from vitrina.messaging import selectors
 from vitrina.messaging.models import Conversation, ConversationLabel, Message, QuickReply
